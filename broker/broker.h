@@ -1,0 +1,67 @@
+/*
+ * broker.h - the broker process: one libevent loop (the main thread) that
+ * owns connections, the topic registry and request handling, plus the
+ * store's flush thread.  Work that finishes on the flush thread (a SYNC_FLUSH
+ * group commit) comes back to the loop through broker_post().
+ *
+ *   main thread (event loop)            flush thread (store/)
+ *   ------------------------            ---------------------
+ *   accept, read, frame, decode
+ *   handler -> store_append  --------->  fdatasync covering many appends
+ *   encode reply, write      <---------  broker_post(completion)
+ */
+#ifndef FERRY_BROKER_H
+#define FERRY_BROKER_H
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+#include "topics.h"
+
+typedef struct broker broker;
+typedef struct kconn kconn;
+typedef struct kreq kreq;
+
+/* A function run on the loop thread after being posted from any thread. */
+typedef struct broker_task {
+    struct broker_task *next;
+    void (*fn)(void *arg, int status);
+    void *arg;
+    int status;
+} broker_task;
+
+struct broker {
+    struct event_base *base;
+    broker_config *cfg;
+    store *st;
+    topic_registry *topics;
+    struct evconnlistener *kafka_listener;
+    int kafka_port;          /* bound port (after port 0 resolution) */
+    char adv_host[256];      /* advertised host ("" = use local address) */
+    int adv_port;
+    struct event *sig_term, *sig_int;
+    struct event *post_ev;   /* drains posted tasks */
+    pthread_mutex_t post_lock;
+    broker_task *post_head, *post_tail;
+    struct event *fetch_wake_ev; /* re-checks waiting fetches */
+    kreq *waiting_fetches;   /* long polls */
+    struct event *retention_ev;
+    int n_conns;
+    int stopping;
+    store_host store_host;   /* this broker's address for records */
+};
+
+/* Runs fn(arg, status) on the loop thread soon.  Thread-safe. */
+void broker_post(broker *b, void (*fn)(void *, int), void *arg, int status);
+/* Called after an append to any queue: wakes waiting fetches. */
+void broker_notify_append(broker *b);
+
+/* kafka_server.c */
+int kafka_server_start(broker *b, char *err, size_t errlen);
+void kafka_server_stop(broker *b);
+
+#endif /* FERRY_BROKER_H */

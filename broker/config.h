@@ -1,0 +1,73 @@
+/*
+ * config.h - the broker's configuration: one table of keys (config.c) drives
+ * the properties-file parser, the --key=value overrides, range checks and
+ * --help.  Where RocketMQ's broker.conf or Kafka's server.properties already
+ * name a setting, that name is accepted (as the key or an alias).
+ *
+ * Unknown keys and ill-typed values are refused with a message naming the
+ * key, so a typo never silently becomes a default.
+ */
+#ifndef FERRY_CONFIG_H
+#define FERRY_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BROKER_FLUSH_ASYNC 0
+#define BROKER_FLUSH_SYNC  1
+
+typedef struct broker_config {
+    /* identity */
+    int64_t broker_id;
+    char *broker_name;
+    char *cluster_name;
+    /* store */
+    char *store_dir;
+    int flush_disk_type;
+    int64_t commitlog_segment_size;
+    int64_t cq_entries_per_file;
+    int64_t flush_interval_ms;
+    int64_t sync_flush_timeout_ms;
+    int64_t file_reserved_hours;
+    int64_t disk_max_used_percent;
+    int64_t max_message_size;
+    int64_t index_slots;
+    int64_t index_entries;
+    int truncate_corrupt;
+    /* kafka */
+    char *listeners;
+    char *advertised_listeners;
+    int64_t num_partitions;
+    int auto_create_topics;
+    int64_t socket_request_max_bytes;
+    int64_t fetch_max_wait_cap_ms;
+    /* process */
+    int standalone;
+    char *log_level;
+} broker_config;
+
+/* Sets every key to its default. */
+void config_defaults(broker_config *cfg);
+void config_release(broker_config *cfg);
+/* Sets one key (name or alias) from text.  Returns 0, or -1 with a message
+ * naming the key in err. */
+int config_set(broker_config *cfg, const char *key, const char *value,
+               char *err, size_t errlen);
+/* Loads a properties file (key=value or key: value, # and ! comments). */
+int config_load_file(broker_config *cfg, const char *path, char *err,
+                     size_t errlen);
+/* Parses argv: -c FILE, --key=value, --standalone, --help.  *help is set
+ * when --help was given.  File values are applied before overrides. */
+int config_parse_args(broker_config *cfg, int argc, char **argv, int *help,
+                      char *err, size_t errlen);
+/* Prints every key with its aliases, default and meaning. */
+void config_print_help(const char *prog);
+/* Writes "key=value" lines of the effective configuration to the log. */
+void config_log(const broker_config *cfg);
+
+/* Parses "PLAINTEXT://host:port" (first listener of a comma list).  Returns
+ * 0 and fills host (cap hostlen) and port, or -1. */
+int config_parse_listener(const char *s, char *host, size_t hostlen,
+                          int *port);
+
+#endif /* FERRY_CONFIG_H */

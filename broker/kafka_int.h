@@ -1,0 +1,103 @@
+/*
+ * kafka_int.h - private to the broker's Kafka face: connections, in-flight
+ * requests and the handler table.
+ *
+ * Ordering rule (ref kafka-protocol.md §1.1): responses on a connection go
+ * out in request order.  Every request gets a kreq slot at the tail of its
+ * connection's queue when it arrives; a handler either answers at once or
+ * defers (Fetch long poll, Produce waiting for a SYNC_FLUSH group commit).
+ * kconn_flush() moves ready slots from the head to the socket and stops at
+ * the first slot still pending.
+ *
+ * Lifetime: a kconn is refcounted: the socket holds one reference and every
+ * kreq holds one, so a deferred request that completes after its client went
+ * away finds a closed (but still allocated) connection and just frees itself.
+ * @locality: everything here runs on the event loop thread.
+ */
+#ifndef FERRY_KAFKA_INT_H
+#define FERRY_KAFKA_INT_H
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "broker.h"
+#include "kafka.h"
+#include "kafka_record_batch.h"
+
+struct kconn {
+    broker *b;
+    struct bufferevent *bev;
+    char peer[64];
+    struct sockaddr_storage local; /* our address as the client sees it */
+    kreq *head, *tail;             /* in-flight requests, arrival order */
+    int n_inflight;
+    int refs;
+    int closed;         /* socket freed (or about to be) */
+    int close_on_flush; /* protocol error: close after queued replies */
+    int read_paused;
+};
+
+struct kreq {
+    kreq *next;       /* in the connection's queue */
+    kreq *wait_next;  /* in broker->waiting_fetches */
+    kconn *conn;
+    kafka_req_header hdr;
+    uint8_t *frame;   /* the whole request (owned) */
+    size_t frame_len;
+    wire_arena arena; /* decoded arrays */
+    void *req;        /* decoded request struct (in arena) */
+    struct evbuffer *out; /* ready response frame, NULL if none */
+    int ready;
+    int waiting;          /* in the waiting-fetch list */
+    struct event *timer;  /* Fetch max_wait */
+    int64_t start_us;
+};
+
+/* What a handler returns. */
+#define KH_DONE     0  /* r->out set (or no response, e.g. acks=0) */
+#define KH_DEFERRED 1  /* will complete later via kreq_complete() */
+#define KH_CLOSE    (-1) /* protocol violation: close the connection */
+
+typedef int (*kafka_handler_fn)(kreq *r);
+
+typedef struct kafka_api_entry {
+    int16_t api_key;
+    int16_t min_version; /* advertised */
+    int16_t max_version;
+    int16_t serve_min;   /* lowest version actually served */
+    kafka_handler_fn fn;
+} kafka_api_entry;
+
+extern const kafka_api_entry kafka_api_table[];
+extern const int kafka_api_table_len;
+
+/* Encodes resp (schema s) as the response to r and queues it; takes
+ * ownership of piece refs in records fields.  0 or -1. */
+int kreq_respond(kreq *r, const kafka_schema *s, const void *resp);
+/* Marks a deferred request complete and flushes its connection. */
+void kreq_complete(kreq *r);
+void kreq_free(kreq *r);
+/* Connection helpers. */
+void kconn_flush(kconn *c);
+
+/* A reference-counted piece of response bytes (kafka_rec_piece.ref). */
+typedef struct piece_ref {
+    void (*release)(struct piece_ref *ref);
+} piece_ref;
+
+/* kafka_handlers.c */
+int kafka_handle_api_versions(kreq *r);
+int kafka_handle_metadata(kreq *r);
+int kafka_handle_produce(kreq *r);
+int kafka_handle_fetch(kreq *r);
+int kafka_handle_list_offsets(kreq *r);
+int kafka_handle_create_topics(kreq *r);
+/* Re-checks a waiting fetch (final = its timer fired). */
+void kafka_fetch_retry(kreq *r, int final);
+
+/* tags.c: RocketMQ tag hash (Java String.hashCode of the tag text). */
+int64_t broker_tag_hash(const uint8_t *s, size_t len);
+
+#endif /* FERRY_KAFKA_INT_H */

@@ -1,0 +1,164 @@
+/*
+ * test_config.c - the configuration table: defaults are valid, RocketMQ and
+ * Kafka spellings both work, unknown keys and ill-typed values are refused
+ * with a message naming the key, files and command lines combine with the
+ * command line winning.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static void test_defaults_are_the_documented_ones(void **state)
+{
+    (void)state;
+    broker_config c;
+    config_defaults(&c);
+    assert_string_equal(c.store_dir, "./data");
+    assert_string_equal(c.listeners, "PLAINTEXT://0.0.0.0:9092");
+    assert_int_equal(c.flush_disk_type, BROKER_FLUSH_ASYNC);
+    assert_int_equal(c.file_reserved_hours, 72);
+    assert_int_equal(c.num_partitions, 1);
+    assert_int_equal(c.auto_create_topics, 1);
+    config_release(&c);
+}
+
+static void test_unknown_key_is_refused_by_name(void **state)
+{
+    (void)state;
+    broker_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(config_set(&c, "flushDiskTyp", "SYNC_FLUSH", err,
+                                sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "flushDiskTyp"));
+    config_release(&c);
+}
+
+static void test_ill_typed_values_are_refused(void **state)
+{
+    (void)state;
+    broker_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(config_set(&c, "num.partitions", "four", err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "num.partitions"));
+    assert_int_equal(config_set(&c, "num.partitions", "0", err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "out of range"));
+    assert_int_equal(config_set(&c, "flushDiskType", "SOMETIMES", err,
+                                sizeof err),
+                     -1);
+    assert_int_equal(config_set(&c, "auto.create.topics.enable", "maybe",
+                                err, sizeof err),
+                     -1);
+    config_release(&c);
+}
+
+static void test_aliases_set_the_same_value(void **state)
+{
+    (void)state;
+    broker_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(config_set(&c, "defaultTopicQueueNums", "8", err,
+                                sizeof err),
+                     0);
+    assert_int_equal(c.num_partitions, 8);
+    assert_int_equal(config_set(&c, "log.dirs", "/tmp/x", err, sizeof err),
+                     0);
+    assert_string_equal(c.store_dir, "/tmp/x");
+    config_release(&c);
+}
+
+static void test_file_then_command_line_overrides(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ferry-cfg-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "# comment\nnum.partitions = 3\n"
+                       "flushDiskType=SYNC_FLUSH\n! other comment\n"
+                       "brokerName: b1\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    broker_config c;
+    char err[256];
+    int help;
+    config_defaults(&c);
+    char *argv[] = {"ferry-broker", "--num.partitions=5", "-c", path,
+                    "--standalone", NULL};
+    assert_int_equal(config_parse_args(&c, 5, argv, &help, err, sizeof err),
+                     0);
+    assert_int_equal(c.num_partitions, 5);
+    assert_int_equal(c.flush_disk_type, BROKER_FLUSH_SYNC);
+    assert_string_equal(c.broker_name, "b1");
+    assert_int_equal(c.standalone, 1);
+    assert_int_equal(help, 0);
+    config_release(&c);
+    unlink(path);
+}
+
+static void test_bad_file_line_names_file_and_line(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ferry-cfg-XXXXXX";
+    int fd = mkstemp(path);
+    const char *text = "num.partitions=2\nno.such.key=1\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    broker_config c;
+    char err[512];
+    config_defaults(&c);
+    assert_int_equal(config_load_file(&c, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":2:"));
+    assert_non_null(strstr(err, "no.such.key"));
+    config_release(&c);
+    unlink(path);
+}
+
+static void test_listener_parsing(void **state)
+{
+    (void)state;
+    char host[64];
+    int port;
+    assert_int_equal(config_parse_listener("PLAINTEXT://127.0.0.1:9092", host,
+                                           sizeof host, &port),
+                     0);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 9092);
+    assert_int_equal(config_parse_listener("PLAINTEXT://[::1]:0,SSL://x:1",
+                                           host, sizeof host, &port),
+                     0);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 0);
+    assert_int_equal(config_parse_listener("PLAINTEXT://h:99999", host,
+                                           sizeof host, &port),
+                     -1);
+    assert_int_equal(config_parse_listener("nocolon", host, sizeof host,
+                                           &port),
+                     -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults_are_the_documented_ones),
+        cmocka_unit_test(test_unknown_key_is_refused_by_name),
+        cmocka_unit_test(test_ill_typed_values_are_refused),
+        cmocka_unit_test(test_aliases_set_the_same_value),
+        cmocka_unit_test(test_file_then_command_line_overrides),
+        cmocka_unit_test(test_bad_file_line_names_file_and_line),
+        cmocka_unit_test(test_listener_parsing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
