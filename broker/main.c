@@ -116,13 +116,11 @@ int main(int argc, char **argv)
     sc.disk_max_used_percent = (uint32_t)cfg.disk_max_used_percent;
     sc.max_record_size = (uint32_t)cfg.max_message_size + 64 * 1024;
     sc.truncate_corrupt = cfg.truncate_corrupt;
-    if ((uint64_t)cfg.max_message_size + 64 * 1024 >
-        sc.commitlog_segment_size / 2) {
-        /* A record must fit in one segment; small test segments clamp the
-         * largest accepted message instead of refusing to start. */
-        cfg.max_message_size =
-            (int64_t)(sc.commitlog_segment_size / 2) - 64 * 1024;
-        sc.max_record_size = (uint32_t)(sc.commitlog_segment_size / 2);
+    if ((uint64_t)sc.max_record_size + 4096 > sc.commitlog_segment_size) {
+        /* A record must fit in one segment; small (test) segments clamp
+         * the largest accepted message instead of refusing to start. */
+        sc.max_record_size = (uint32_t)(sc.commitlog_segment_size - 4096);
+        cfg.max_message_size = (int64_t)sc.max_record_size - 4096;
         log_warn("broker", NULL,
                  "maxMessageSize lowered to %lld to fit "
                  "mappedFileSizeCommitLog=%lld",
