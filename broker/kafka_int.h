@@ -37,6 +37,7 @@ struct kconn {
     int closed;         /* socket freed (or about to be) */
     int close_on_flush; /* protocol error: close after queued replies */
     int read_paused;
+    int stalled;        /* stopped taking buffered frames (inflight cap) */
 };
 
 struct kreq {

@@ -154,6 +154,13 @@ void kconn_flush(kconn *c)
     }
     if (c->closed)
         return;
+    if (c->stalled && c->n_inflight < KCONN_MAX_INFLIGHT && c->bev) {
+        /* frames are still buffered: run the read callback again soon */
+        c->stalled = 0;
+        bufferevent_trigger(c->bev, EV_READ,
+                            BEV_TRIG_IGNORE_WATERMARKS |
+                                BEV_TRIG_DEFER_CALLBACKS);
+    }
     if (c->close_on_flush && !c->head) {
         struct evbuffer *out = bufferevent_get_output(c->bev);
         if (evbuffer_get_length(out) == 0)
@@ -295,8 +302,10 @@ static void kconn_read_cb(struct bufferevent *bev, void *arg)
     struct evbuffer *in = bufferevent_get_input(bev);
     c->refs++;
     while (!c->closed && !c->close_on_flush) {
-        if (c->n_inflight >= KCONN_MAX_INFLIGHT)
+        if (c->n_inflight >= KCONN_MAX_INFLIGHT) {
+            c->stalled = 1; /* resumed by kconn_flush */
             break;
+        }
         uint8_t hdr[4];
         if (evbuffer_copyout(in, hdr, 4) < 4)
             break;
@@ -394,6 +403,10 @@ static void kafka_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     bufferevent_setcb(c->bev, kconn_read_cb, kconn_write_cb, kconn_event_cb,
                       c);
     bufferevent_setwatermark(c->bev, EV_WRITE, KCONN_OUT_HIGH / 2, 0);
+    /* never buffer more than one maximal frame of unread input */
+    bufferevent_setwatermark(
+        c->bev, EV_READ, 0,
+        (size_t)b->cfg->socket_request_max_bytes + 4);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     log_debug("kafka", c->peer, "connection accepted");
 }

@@ -135,7 +135,9 @@ int main(int argc, char **argv)
         config_release(&cfg);
         return 2;
     }
-    log_info("store", NULL, "%s", store_errmsg(b.st));
+    const store_recovery_info *ri = store_recovery_info_get(b.st);
+    if (ri)
+        log_info("store", NULL, "%s", ri->summary);
     b.topics = topics_open(cfg.store_dir, b.st, err, sizeof err);
     if (!b.topics) {
         log_error("topics", NULL, "%s", err);
