@@ -293,13 +293,9 @@ static int snappy_decompress(const uint8_t *in, size_t len, buf_writer *out,
     return snappy_block(in, len, out, start, max_out);
 }
 
-int kafka_decompress(int codec, const uint8_t *in, size_t len,
-                     buf_writer *out, size_t max_out)
+static int decompress_any(int codec, const uint8_t *in, size_t len,
+                          buf_writer *out, size_t max_out)
 {
-    if (out->err)
-        return out->err;
-    if (len && !in)
-        return BUF_EINVAL;
     switch (codec) {
     case KAFKA_CODEC_NONE:
         if (len > max_out)
@@ -317,6 +313,23 @@ int kafka_decompress(int codec, const uint8_t *in, size_t len,
     default:
         return BUF_EINVAL;
     }
+}
+
+int kafka_decompress(int codec, const uint8_t *in, size_t len,
+                     buf_writer *out, size_t max_out)
+{
+    size_t start = out->len;
+    int rc;
+
+    if (out->err)
+        return out->err;
+    if (len && !in)
+        return BUF_EINVAL;
+    rc = decompress_any(codec, in, len, out, max_out);
+    /* never leave more than max_out bytes (the +1 probe byte) behind */
+    if (out->len - start > max_out)
+        out->len = start + max_out;
+    return rc;
 }
 
 /* ---- compression --------------------------------------------------- */
