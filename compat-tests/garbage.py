@@ -424,7 +424,10 @@ class Run:
             except Closed:
                 return "closed while sending"
             if shut_wr:
-                c.s.shutdown(socket.SHUT_WR)
+                try:
+                    c.s.shutdown(socket.SHUT_WR)
+                except OSError:
+                    return "closed while sending"
             if not c.wait_closed():
                 raise Fail("connection still open %.0f s after the bad input"
                            % CLOSE_TIMEOUT)

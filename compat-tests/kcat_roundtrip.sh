@@ -36,25 +36,23 @@ python3 "$here/lib/verify_kcat.py" gen "$count" >"$FERRY_WORK/in.txt"
 zarg=()
 [ "$codec" = none ] || zarg=(-z "$codec")
 say "producing $count messages (codec $codec)"
-step 180 "kcat -P ($codec)" \
+rc=0
+timeout --kill-after=5 180 \
     kcat -P -b "$bs" -t "$topic" -K: -H app=ferry -H "run=$topic" \
     "${zarg[@]}" -X linger.ms=20 -X message.timeout.ms=60000 \
-    <"$FERRY_WORK/in.txt" 2>"$FERRY_WORK/produce.err"
-if grep -Ei 'fail|error' "$FERRY_WORK/produce.err" >/dev/null; then
-    head -n 20 "$FERRY_WORK/produce.err" >&2
-    fail "kcat -P reported errors"
+    <"$FERRY_WORK/in.txt" 2>"$FERRY_WORK/produce.err" || rc=$?
+if [ "$rc" -ne 0 ] || grep -Eiq 'fail|error' "$FERRY_WORK/produce.err"; then
+    echo "kcat -P stderr, counted:" >&2
+    sort "$FERRY_WORK/produce.err" | uniq -c | sort -rn | head -n 10 >&2
+    fail "kcat -P ($codec): exit status $rc (124: timed out after 180s)"
 fi
 
 consume_all() {
     local tag=$1 p
     for p in $(seq 0 $((parts - 1))); do
-        step 120 "kcat -C -p $p ($tag)" \
+        STEP_OUT=$FERRY_WORK/out.$tag.$p step 120 "kcat -C -p $p ($tag)" \
             kcat -C -b "$bs" -t "$topic" -p "$p" -o beginning -e -q \
-            -f '%p\t%o\t%k\t%h\t%s\n' \
-            >"$FERRY_WORK/out.$tag.$p" 2>"$FERRY_WORK/consume.$tag.$p.err"
-        if [ -s "$FERRY_WORK/consume.$tag.$p.err" ]; then
-            head -n 5 "$FERRY_WORK/consume.$tag.$p.err" >&2
-        fi
+            -f '%p\t%o\t%k\t%h\t%s\n'
     done
 }
 

@@ -13,7 +13,8 @@
  * ACKFILE as "partition offset seq".
  *
  * verify (after the broker restarted on the same data dir): consumes every
- * partition from the beginning to its end (assign, no group) and checks that
+ * partition from the beginning to its end (simple consumer, no group) and
+ * checks that
  * offsets are dense from 0, low watermark is 0 and high watermark is the
  * count, no sequence number appears twice, sequence numbers increase within
  * each partition, and every acknowledged message is at its acknowledged
@@ -109,9 +110,9 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
 
 static int payload(char *buf, size_t cap, long seq)
 {
-    /* Varying sizes, so batches and 1 MiB segments roll at odd places. */
+    /* Varying sizes, so batches and segments roll at odd places. */
     int n = snprintf(buf, cap, "seq=%08ld|", seq);
-    int fill = (int)(seq % 211);
+    int fill = (int)(seq % 401);
     memset(buf + n, 'a' + (int)(seq % 26), (size_t)fill);
     return n + fill;
 }
@@ -280,27 +281,28 @@ static int do_verify(char **argv)
     if (nacks == 0)
         return fail("verify: %s holds no acknowledged messages", ackfile);
 
+    /* The simple (legacy) consumer: explicit partitions, no group, since
+     * the broker has no group coordinator yet. */
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (set(conf, "bootstrap.servers", bootstrap) ||
         set(conf, "enable.partition.eof", "true") ||
         set(conf, "enable.auto.commit", "false") ||
-        set(conf, "enable.auto.offset.store", "false") ||
-        set(conf, "auto.offset.reset", "error"))
+        set(conf, "enable.auto.offset.store", "false"))
         return 1;
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
     if (!rk)
         return fail("rd_kafka_new consumer: %s", err);
-    rd_kafka_poll_set_consumer(rk);
-
-    rd_kafka_topic_partition_list_t *tp =
-        rd_kafka_topic_partition_list_new(parts);
+    rd_kafka_topic_conf_t *tconf = rd_kafka_topic_conf_new();
+    if (rd_kafka_topic_conf_set(tconf, "auto.offset.reset", "error", err,
+                                sizeof(err)) != RD_KAFKA_CONF_OK)
+        return fail("auto.offset.reset: %s", err);
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, tconf);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
     for (int p = 0; p < parts; p++)
-        rd_kafka_topic_partition_list_add(tp, topic, p)->offset =
-            RD_KAFKA_OFFSET_BEGINNING;
-    rd_kafka_resp_err_t e = rd_kafka_assign(rk, tp);
-    rd_kafka_topic_partition_list_destroy(tp);
-    if (e)
-        return fail("assign: %s", rd_kafka_err2name(e));
+        if (rd_kafka_consume_start_queue(rkt, p, RD_KAFKA_OFFSET_BEGINNING,
+                                         q) == -1)
+            return fail("consume_start p%d: %s", p,
+                        rd_kafka_err2name(rd_kafka_last_error()));
 
     struct plog logs[MAX_PARTS];
     memset(logs, 0, sizeof(logs));
@@ -308,12 +310,11 @@ static int do_verify(char **argv)
     double deadline = now_s() + VERIFY_SECS;
     while (eofs < parts) {
         if (now_s() > deadline) {
-            rd_kafka_destroy(rk);
             return fail("verify: only %d of %d partitions reached their end "
                         "in %d s",
                         eofs, parts, VERIFY_SECS);
         }
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 500);
+        rd_kafka_message_t *m = rd_kafka_consume_queue(q, 500);
         if (!m)
             continue;
         int p = m->partition;
@@ -326,7 +327,6 @@ static int do_verify(char **argv)
             fail("consume: %s: %s", rd_kafka_err2name(m->err),
                  rd_kafka_message_errstr(m));
             rd_kafka_message_destroy(m);
-            rd_kafka_destroy(rk);
             return 1;
         } else if (p < 0 || p >= parts) {
             bad = fail("consume: message from partition %d", p);
@@ -355,7 +355,8 @@ static int do_verify(char **argv)
     long maxseq = 0;
     for (int p = 0; p < parts; p++) {
         int64_t lo = -1, hi = -1;
-        e = rd_kafka_query_watermark_offsets(rk, topic, p, &lo, &hi, 10000);
+        rd_kafka_resp_err_t e =
+            rd_kafka_query_watermark_offsets(rk, topic, p, &lo, &hi, 10000);
         if (e)
             bad = fail("p%d: watermarks: %s", p, rd_kafka_err2name(e));
         else if (lo != 0 || (size_t)hi != logs[p].n)
@@ -374,6 +375,10 @@ static int do_verify(char **argv)
         }
         total += logs[p].n;
     }
+    for (int p = 0; p < parts; p++)
+        rd_kafka_consume_stop(rkt, p);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_topic_destroy(rkt);
     rd_kafka_destroy(rk);
     if (bad)
         return 1;

@@ -32,12 +32,16 @@ fail() {
     exit 1
 }
 
-# Run a command with a time limit; name the step in the failure message.
+# step SECS WHAT CMD...: run CMD with a time limit, failing the test (named
+# WHAT) on timeout or non-zero exit. Redirect CMD, not step, through
+# STEP_IN/STEP_OUT/STEP_ERR (files), so failure messages stay visible:
+#   STEP_OUT=out.txt step 60 "kcat -C" kcat -C ...
 step() {
     local secs=$1 what=$2
     shift 2
     local rc=0
-    timeout --kill-after=5 "$secs" "$@" || rc=$?
+    timeout --kill-after=5 "$secs" "$@" <"${STEP_IN:-/dev/null}" \
+        >"${STEP_OUT:-/dev/stdout}" 2>"${STEP_ERR:-/dev/stderr}" || rc=$?
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         fail "$what: timed out after ${secs}s"
     elif [ "$rc" -ne 0 ]; then
@@ -118,6 +122,9 @@ ferry_port_open() {
 }
 
 # ferry_start [--key=value ...]: start (or restart, same port and data dir).
+# Segments are 4 MiB so that the tests roll over several of them; not
+# smaller, since the broker caps maxMessageSize at half a segment (minus
+# 64 KiB) and librdkafka sends batches of up to 1,000,000 bytes.
 ferry_start() {
     ferry_require
     [ -z "$FERRY_PID" ] || fail "ferry_start: broker $FERRY_PID still running"
@@ -127,7 +134,7 @@ ferry_start() {
     mkdir -p "$FERRY_DATA"
     local args=(--storePathRootDir="$FERRY_DATA"
         --listeners="PLAINTEXT://127.0.0.1:$FERRY_PORT"
-        --mappedFileSizeCommitLog=1048576 --logLevel=info)
+        --mappedFileSizeCommitLog=4194304 --logLevel=info)
     # shellcheck disable=SC2206
     [ -z "${FERRY_EXTRA_ARGS:-}" ] || args+=($FERRY_EXTRA_ARGS)
     args+=("$@")
