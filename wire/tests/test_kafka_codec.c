@@ -91,21 +91,24 @@ static void test_roundtrip_every_schema_every_version(void **state)
 static void test_version_out_of_range_is_refused(void **state)
 {
     kafka_metadata_req req;
+    kafka_api_versions_req avreq;
+    kafka_fetch_req freq;
     buf_writer w;
     buf_reader r;
     wire_arena a;
     (void)state;
     wire_arena_init(&a, 0, 0);
     buf_writer_init(&w, 64, 0);
+    kafka_init_defaults(&kafka_fetch_req_schema, &freq);
     kafka_init_defaults(&kafka_metadata_req_schema, &req);
     assert_int_equal(kafka_encode(&kafka_metadata_req_schema, 13, &req, &w,
                                   NULL),
                      KAFKA_EVERSION);
-    assert_int_equal(kafka_encode(&kafka_fetch_req_schema, -1, &req, &w, NULL),
+    assert_int_equal(kafka_encode(&kafka_fetch_req_schema, -1, &freq, &w, NULL),
                      KAFKA_EVERSION);
     buf_reader_init(&r, "\0\0\0\0", 4);
-    assert_int_equal(kafka_decode(&kafka_api_versions_req_schema, 5, &r, &req,
-                                  &a),
+    assert_int_equal(kafka_decode(&kafka_api_versions_req_schema, 5, &r,
+                                  &avreq, &a),
                      KAFKA_EVERSION);
     buf_writer_release(&w);
     wire_arena_release(&a);
