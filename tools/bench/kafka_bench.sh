@@ -267,9 +267,8 @@ profile_workload() { # LABEL ACKS CODEC
 # Reference: the same number of bytes the broker read from its socket during a produce
 # run, pushed over one loopback TCP connection into a sink that reads and discards.
 # The sink reports its own CPU (os.times) from accept() to EOF.
-raw_socket() { # READSIZE BYTES
-    local rs=$1 bytes=$2
-    "$PY" - "$rs" "$bytes" <<'EOF'
+write_sink() {
+    cat >"$WORK/rawsink.py" <<'EOF'
 import os, socket, sys, time, resource
 rs, total = int(sys.argv[1]), int(sys.argv[2])
 ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(1)
@@ -294,6 +293,7 @@ os.waitpid(pid, 0)
 print(got, w1 - w0, t1.user - t0.user, t1.system - t0.system, f1 - f0)
 EOF
 }
+write_sink
 
 # ------------------------------------------------------------------ main
 bench_workload acks1-none ASYNC_FLUSH 1 none
@@ -307,7 +307,7 @@ echo "-- raw loopback TCP sink, $RAW_BYTES bytes per run (= broker rchar of an u
 printf '%9s %4s %10s %9s %9s %9s %9s\n' readsize run MB/s 'eq_msg/s' cpu_s/M usr_s/M sys_s/M
 for rs in 65536 4096; do
     for run in $(seq 1 "$RUNS"); do
-        read -r got secs ut st _minf <<<"$(timeout "$PHASE_TIMEOUT" bash -c "$(declare -f raw_socket); PY=$PY raw_socket $rs $RAW_BYTES")"
+        read -r got secs ut st _minf <<<"$(timeout "$PHASE_TIMEOUT" "$PY" "$WORK/rawsink.py" "$rs" "$RAW_BYTES")"
         [ "$got" = "$RAW_BYTES" ] || { echo "raw sink got $got of $RAW_BYTES bytes" >&2; exit 1; }
         # "equivalent messages" = MSGS (the bytes of one produce run); per million of them
         awk -v rs="$rs" -v r="$run" -v g="$got" -v s="$secs" -v u="$ut" -v y="$st" -v n="$MSGS" 'BEGIN{
@@ -324,9 +324,8 @@ printf '%-14s %11s %8s %9s %9s %9s %11s %8s %9s %10s\n' workload prod_msg/s MB/s
 for w in acks1-none acks1-zstd acksall-sync; do
     grep -q "^$w " "$RESULTS" || continue
     printf '%-14s' "$w"
-    for col in 3 4 5 9 10 6 7 8 11; do
-        printf ' %*s' $([ $col = 3 ] || [ $col = 6 ] && echo 11 || echo 8) \
-            "$(awk -v c=$col -v w="$w" '$1==w{print $c}' "$RESULTS" | median)"
+    for col in 3:11 4:8 5:9 9:9 10:9 6:11 7:8 8:9 11:10; do
+        printf ' %*s' "${col#*:}" "$(awk -v c="${col%:*}" -v w="$w" '$1==w{print $c}' "$RESULTS" | median)"
     done
     echo
 done

@@ -329,6 +329,7 @@ static bench_result bench_mode(const bench_opts *o, const char *name,
     int runs = o->runs > 64 ? 64 : o->runs;
     for (int i = 0; i < runs; i++) {
         bench_result r;
+        sync(); /* drain the previous run's dirty pages first */
         switch (kind) {
         case M_ASYNC:
             r = bench_async(o, body, queues);
