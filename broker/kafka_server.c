@@ -336,8 +336,12 @@ static void kconn_read_cb(struct bufferevent *bev, void *arg)
         evbuffer_remove(in, frame, body_len);
         kconn_handle_frame(c, frame, body_len);
     }
-    if (!c->closed)
-        kconn_update_read(c);
+    if (!c->closed) {
+        if (c->close_on_flush)
+            kconn_flush(c); /* closes once earlier replies are out */
+        else
+            kconn_update_read(c);
+    }
     kconn_unref(c);
 }
 
