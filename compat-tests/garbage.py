@@ -614,6 +614,48 @@ def main():
     add("unknown api key 9999", unknown_key(9999))
     add("negative api key -3", unknown_key(-3))
 
+    def held_partial_frames():
+        """Many connections each stuck inside a frame must not stall
+        anyone else."""
+        held = []
+        try:
+            for i in range(64):
+                c = Conn(run.port, "partial %d" % i)
+                c.send(request(3, 1, 9000 + i, karray([kstr(TOPIC)]))[:7])
+                held.append(c)
+            run.good_check("with 64 partial frames held open")
+            return "good client served while 64 are stuck mid-frame"
+        finally:
+            for c in held:
+                c.close()
+    add("64 connections stuck mid-frame", held_partial_frames)
+
+    def pipelined_then_garbage():
+        """Valid requests pipelined before garbage are answered in order
+        (or the connection closes); never answered out of order."""
+        c = Conn(run.port, "pipelined")
+        try:
+            data = b"".join(request(18, 0, 7000 + i, b"") for i in range(5))
+            c.send(data + i32(-1))
+            got = []
+            try:
+                while len(got) < 5:
+                    corr, _ = c.recv_frame(IO_TIMEOUT)
+                    got.append(corr)
+            except Closed:
+                pass
+            except socket.timeout:
+                raise Fail("answered %r, then neither more nor a close"
+                           % got)
+            if got != list(range(7000, 7000 + len(got))):
+                raise Fail("answers out of order: %r" % got)
+            if not c.wait_closed():
+                raise Fail("still open after the negative length")
+            return "%d answers in order, then closed" % len(got)
+        finally:
+            c.close()
+    add("5 pipelined requests, then garbage", pipelined_then_garbage)
+
     # Produce semantics with exact codes (ref §3 Produce, §4.1, §8)
     def good_batch(n=3):
         return batch(plain_records(n), n)
