@@ -377,5 +377,7 @@ void kafka_api_versions_unsupported_encode(buf_writer *w,
                                            int16_t max_version);
 
 #include "kafka_msgs.h"
+#include "kafka_msgs_admin.h"
+#include "kafka_msgs_groups.h"
 
 #endif /* FERRY_KAFKA_H */
