@@ -88,8 +88,9 @@ STEP_OUT=$w/c.empty step 30 "kcat -C empty p1" \
 [ ! -s "$w/c.empty" ] || fail "empty partition 1 returned messages"
 say "consume from time / relative / empty partition ok"
 
-# 4. long poll: a consumer waiting at the end gets messages produced later
-timeout --kill-after=5 40 kcat -C -b "$bs" -t "$topic" -p 0 -o end -c 5 \
+# 4. long poll: a consumer waiting at the end (offset 150, absolute so that
+# a slow start cannot skip what follows) gets messages produced later
+timeout --kill-after=5 40 kcat -C -b "$bs" -t "$topic" -p 0 -o 150 -c 5 \
     -q -f '%o %s\n' >"$w/c.wait" 2>"$w/c.wait.err" &
 waiter=$!
 sleep 2

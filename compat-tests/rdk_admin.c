@@ -126,7 +126,8 @@ static int create_topic(rd_kafka_t *rk, const char *topic, int partitions,
     rd_kafka_event_t *ev = rd_kafka_queue_poll(q, ADMIN_TIMEOUT_MS + 5000);
     int rc = 0;
     if (!ev) {
-        rc = fail("CreateTopics: no result within %d ms", ADMIN_TIMEOUT_MS + 5000);
+        rc = fail("CreateTopics: no result within %d ms",
+                  ADMIN_TIMEOUT_MS + 5000);
     } else if (rd_kafka_event_error(ev)) {
         rc = fail("CreateTopics request failed: %s (%s)",
                   rd_kafka_err2name(rd_kafka_event_error(ev)),
@@ -147,8 +148,7 @@ static int create_topic(rd_kafka_t *rk, const char *topic, int partitions,
             if (strcmp(name, want) != 0) {
                 fprintf(stderr, "rdk_admin: broker message: %s\n",
                         msg ? msg : "(none)");
-                rc = fail("CreateTopics: topic error %s, want %s", name,
-                          want);
+                rc = fail("CreateTopics: topic error %s, want %s", name, want);
             } else {
                 printf("rdk_admin: CreateTopics %s -> %s\n", topic, name);
             }

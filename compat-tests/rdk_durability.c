@@ -14,9 +14,9 @@
  *
  * verify (after the broker restarted on the same data dir): consumes every
  * partition from the beginning to its end (simple consumer, no group) and
- * checks that offsets are dense from 0, low watermark is 0 and high watermark is the
- * count, no sequence number appears twice, sequence numbers increase within
- * each partition, and every acknowledged message is at its acknowledged
+ * checks that offsets are dense from 0, low watermark is 0 and high watermark
+ * is the count, no sequence number appears twice, sequence numbers increase
+ * within each partition, and every acknowledged message is at its acknowledged
  * offset. With tail-may-go (ASYNC flush), acknowledged messages past the end
  * of a partition may be missing (a lost unflushed tail), but every one
  * before the end must be at its offset.
@@ -139,8 +139,7 @@ static int do_produce(char **argv)
         set(conf, "message.send.max.retries", "1") ||
         set(conf, "retry.backoff.ms", "100") ||
         set(conf, "message.timeout.ms", "8000") ||
-        set(conf, "linger.ms", "2") ||
-        set(conf, "batch.num.messages", "500") ||
+        set(conf, "linger.ms", "2") || set(conf, "batch.num.messages", "500") ||
         set(conf, "reconnect.backoff.max.ms", "500"))
         return 1;
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
@@ -205,8 +204,8 @@ static int do_produce(char **argv)
         }
     }
     if (rc == 0 && !killed)
-        rc = fail("produce: all %ld sent before %ld acks; nothing killed",
-                  sent, kill_after);
+        rc = fail("produce: all %ld sent before %ld acks; nothing killed", sent,
+                  kill_after);
 
     /* Collect the outstanding delivery reports (they time out). */
     double flush_deadline = now_s() + 30;
@@ -341,8 +340,8 @@ static int do_verify(char **argv, int tail_ok)
                 bad = fail("p%d offset %lld: bad payload", p,
                            (long long)m->offset);
             if ((size_t)m->offset != l->n)
-                bad = fail("p%d: offset %lld where %zu expected (not dense)",
-                           p, (long long)m->offset, l->n);
+                bad = fail("p%d: offset %lld where %zu expected (not dense)", p,
+                           (long long)m->offset, l->n);
             if (l->n == l->cap) {
                 l->cap = l->cap ? l->cap * 2 : 4096;
                 l->seq = xrealloc(l->seq, l->cap * sizeof(long));
@@ -369,8 +368,8 @@ static int do_verify(char **argv, int tail_ok)
                 bad = fail("p%d offset %zu: seq %ld belongs to partition %ld",
                            p, i, s, s % parts);
             if (i > 0 && s <= logs[p].seq[i - 1])
-                bad = fail("p%d offset %zu: seq %ld after %ld (order)", p, i,
-                           s, logs[p].seq[i - 1]);
+                bad = fail("p%d offset %zu: seq %ld after %ld (order)", p, i, s,
+                           logs[p].seq[i - 1]);
             if (s > maxseq)
                 maxseq = s;
         }
@@ -389,8 +388,7 @@ static int do_verify(char **argv, int tail_ok)
     size_t missing = 0, moved = 0, lost_tail = 0;
     for (size_t i = 0; i < nacks; i++) {
         const struct ack *a = &acks[i];
-        if (a->partition < 0 || a->partition >= parts ||
-            a->offset < 0) {
+        if (a->partition < 0 || a->partition >= parts || a->offset < 0) {
             bad = fail("ack %zu: partition %d offset %lld out of range", i,
                        (int)a->partition, (long long)a->offset);
             continue;
@@ -405,8 +403,8 @@ static int do_verify(char **argv, int tail_ok)
                      a->seq, (int)a->partition, (long long)a->offset, l->n);
         } else if (l->seq[a->offset] != a->seq) {
             if (moved++ < 10)
-                fail("acked seq %ld at p%d offset %lld: log has seq %ld", a->seq,
-                     (int)a->partition, (long long)a->offset,
+                fail("acked seq %ld at p%d offset %lld: log has seq %ld",
+                     a->seq, (int)a->partition, (long long)a->offset,
                      l->seq[a->offset]);
         }
     }
@@ -419,8 +417,7 @@ static int do_verify(char **argv, int tail_ok)
     printf("rdk_durability: OK: %zu of %zu acknowledged messages present "
            "once at their offsets%s; %zu messages in the log\n",
            nacks - lost_tail, nacks,
-           tail_ok ? " (the rest lost from partition tails only)" : "",
-           total);
+           tail_ok ? " (the rest lost from partition tails only)" : "", total);
     free(acks);
     return 0;
 }
