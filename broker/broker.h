@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "store.h"
+#include "offsets.h"
 #include "topics.h"
 
 typedef struct broker broker;
@@ -39,6 +40,7 @@ struct broker {
     broker_config *cfg;
     store *st;
     topic_registry *topics;
+    offset_store *offsets;
     struct evconnlistener *kafka_listener;
     int kafka_port;          /* bound port (after port 0 resolution) */
     char adv_host[256];      /* advertised host ("" = use local address) */

@@ -87,6 +87,10 @@ static const config_key config_keys[] = {
      "104857600", 1024, 1 << 30, "largest Kafka request frame accepted"},
     {"fetch.max.wait.cap.ms", NULL, CFG_INT, O(fetch_max_wait_cap_ms),
      "30000", 0, 600000, "upper bound on a Fetch long poll's max_wait_ms"},
+    {"group.initial.rebalance.delay.ms", NULL, CFG_INT,
+     O(group_initial_rebalance_delay_ms), "3000", 0, 300000,
+     "how long a new or empty group waits for more members before its "
+     "first rebalance completes"},
     {"standalone", NULL, CFG_BOOL, O(standalone), "false", 0, 0,
      "run with an embedded name server (zero-setup mode)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,

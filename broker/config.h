@@ -41,6 +41,7 @@ typedef struct broker_config {
     int auto_create_topics;
     int64_t socket_request_max_bytes;
     int64_t fetch_max_wait_cap_ms;
+    int64_t group_initial_rebalance_delay_ms;
     /* process */
     int standalone;
     char *log_level;

@@ -120,7 +120,7 @@ int kafka_handle_api_versions(kreq *r)
 
 /* The host clients should use for this broker: advertised.listeners, or
  * the local address of this connection when listening on a wildcard. */
-static buf_view advertised_host(kreq *r)
+buf_view kafka_advertised_host(kreq *r)
 {
     broker *b = r->conn->b;
     if (b->adv_host[0])
@@ -207,7 +207,7 @@ int kafka_handle_metadata(kreq *r)
     if (!ARENA_ARRAY(r, resp.brokers, 1))
         return KH_CLOSE;
     resp.brokers.items[0].node_id = (int32_t)b->cfg->broker_id;
-    resp.brokers.items[0].host = advertised_host(r);
+    resp.brokers.items[0].host = kafka_advertised_host(r);
     resp.brokers.items[0].port = b->adv_port;
     resp.brokers.items[0].rack.is_null = 1;
     resp.cluster_id = view_cstr(b->cfg->cluster_name);

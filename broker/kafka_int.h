@@ -95,6 +95,21 @@ int kafka_handle_produce(kreq *r);
 int kafka_handle_fetch(kreq *r);
 int kafka_handle_list_offsets(kreq *r);
 int kafka_handle_create_topics(kreq *r);
+int kafka_handle_find_coordinator(kreq *r);
+int kafka_handle_join_group(kreq *r);
+int kafka_handle_sync_group(kreq *r);
+int kafka_handle_heartbeat(kreq *r);
+int kafka_handle_leave_group(kreq *r);
+int kafka_handle_offset_commit(kreq *r);
+int kafka_handle_offset_fetch(kreq *r);
+int kafka_handle_list_groups(kreq *r);
+int kafka_handle_describe_groups(kreq *r);
+int kafka_handle_delete_groups(kreq *r);
+buf_view kafka_advertised_host(kreq *r);
+/* kafka_group.c */
+void kafka_group_init(broker *b);
+void kafka_group_shutdown(void);
+int kafka_group_member_count(const char *id, size_t len);
 /* Re-checks a waiting fetch (final = its timer fired). */
 void kafka_fetch_retry(kreq *r, int final);
 

@@ -39,6 +39,16 @@ const kafka_api_entry kafka_api_table[] = {
     {KAFKA_API_METADATA, 0, 12, 0, kafka_handle_metadata},
     {KAFKA_API_API_VERSIONS, 0, 4, 0, kafka_handle_api_versions},
     {KAFKA_API_CREATE_TOPICS, 2, 7, 2, kafka_handle_create_topics},
+    {KAFKA_API_FIND_COORDINATOR, 0, 4, 0, kafka_handle_find_coordinator},
+    {KAFKA_API_JOIN_GROUP, 0, 9, 0, kafka_handle_join_group},
+    {KAFKA_API_SYNC_GROUP, 0, 5, 0, kafka_handle_sync_group},
+    {KAFKA_API_HEARTBEAT, 0, 4, 0, kafka_handle_heartbeat},
+    {KAFKA_API_LEAVE_GROUP, 0, 5, 0, kafka_handle_leave_group},
+    {KAFKA_API_OFFSET_COMMIT, 2, 9, 2, kafka_handle_offset_commit},
+    {KAFKA_API_OFFSET_FETCH, 1, 9, 1, kafka_handle_offset_fetch},
+    {KAFKA_API_LIST_GROUPS, 0, 5, 0, kafka_handle_list_groups},
+    {KAFKA_API_DESCRIBE_GROUPS, 0, 5, 0, kafka_handle_describe_groups},
+    {KAFKA_API_DELETE_GROUPS, 0, 2, 0, kafka_handle_delete_groups},
 };
 const int kafka_api_table_len =
     (int)(sizeof kafka_api_table / sizeof kafka_api_table[0]);

@@ -145,6 +145,16 @@ int main(int argc, char **argv)
         config_release(&cfg);
         return 2;
     }
+    b.offsets = offsets_open(cfg.store_dir,
+                             cfg.flush_disk_type == BROKER_FLUSH_SYNC, err,
+                             sizeof err);
+    if (!b.offsets) {
+        log_error("offsets", NULL, "%s", err);
+        topics_close(b.topics);
+        store_close(b.st);
+        config_release(&cfg);
+        return 2;
+    }
     b.base = event_base_new();
     if (!b.base) {
         log_error("broker", NULL, "cannot create the event loop");
@@ -160,6 +170,7 @@ int main(int argc, char **argv)
     struct timeval minute = {60, 0};
     event_add(b.retention_ev, &minute);
 
+    kafka_group_init(&b);
     int rc = 0;
     if (kafka_server_start(&b, err, sizeof err) != 0) {
         log_error("broker", NULL, "%s", err);
@@ -174,6 +185,7 @@ int main(int argc, char **argv)
     }
 
     kafka_server_stop(&b);
+    kafka_group_shutdown();
     /* Pending SYNC_FLUSH completions are posted before the store closes its
      * flush thread; run them so no client is left without an answer. */
     store_close(b.st);
@@ -185,6 +197,7 @@ int main(int argc, char **argv)
     event_free(b.sig_int);
     event_free(b.retention_ev);
     topics_close(b.topics);
+    offsets_close(b.offsets);
     event_base_free(b.base);
     log_info("broker", NULL, "stopped cleanly");
     config_release(&cfg);
