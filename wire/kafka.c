@@ -58,7 +58,7 @@ static const kafka_api_info kafka_apis[] = {
     {KAFKA_API_DESCRIBE_CONFIGS, 4, "DescribeConfigs"},
     {KAFKA_API_ALTER_CONFIGS, 2, "AlterConfigs"},
     {KAFKA_API_ALTER_REPLICA_LOG_DIRS, -1, "AlterReplicaLogDirs"},
-    {KAFKA_API_DESCRIBE_LOG_DIRS, -1, "DescribeLogDirs"},
+    {KAFKA_API_DESCRIBE_LOG_DIRS, 2, "DescribeLogDirs"},
     {KAFKA_API_SASL_AUTHENTICATE, 2, "SaslAuthenticate"},
     {KAFKA_API_CREATE_PARTITIONS, 2, "CreatePartitions"},
     {KAFKA_API_CREATE_DELEGATION_TOKEN, -1, "CreateDelegationToken"},
@@ -390,6 +390,46 @@ const kafka_schema *kafka_request_schema(int16_t api_key)
         return &kafka_api_versions_req_schema;
     case KAFKA_API_CREATE_TOPICS:
         return &kafka_create_topics_req_schema;
+    case KAFKA_API_OFFSET_COMMIT:
+        return &kafka_offset_commit_req_schema;
+    case KAFKA_API_OFFSET_FETCH:
+        return &kafka_offset_fetch_req_schema;
+    case KAFKA_API_FIND_COORDINATOR:
+        return &kafka_find_coordinator_req_schema;
+    case KAFKA_API_JOIN_GROUP:
+        return &kafka_join_group_req_schema;
+    case KAFKA_API_HEARTBEAT:
+        return &kafka_heartbeat_req_schema;
+    case KAFKA_API_LEAVE_GROUP:
+        return &kafka_leave_group_req_schema;
+    case KAFKA_API_SYNC_GROUP:
+        return &kafka_sync_group_req_schema;
+    case KAFKA_API_DESCRIBE_GROUPS:
+        return &kafka_describe_groups_req_schema;
+    case KAFKA_API_LIST_GROUPS:
+        return &kafka_list_groups_req_schema;
+    case KAFKA_API_DELETE_TOPICS:
+        return &kafka_delete_topics_req_schema;
+    case KAFKA_API_DELETE_RECORDS:
+        return &kafka_delete_records_req_schema;
+    case KAFKA_API_INIT_PRODUCER_ID:
+        return &kafka_init_producer_id_req_schema;
+    case KAFKA_API_OFFSET_FOR_LEADER_EPOCH:
+        return &kafka_offset_for_leader_epoch_req_schema;
+    case KAFKA_API_DESCRIBE_CONFIGS:
+        return &kafka_describe_configs_req_schema;
+    case KAFKA_API_ALTER_CONFIGS:
+        return &kafka_alter_configs_req_schema;
+    case KAFKA_API_DESCRIBE_LOG_DIRS:
+        return &kafka_describe_log_dirs_req_schema;
+    case KAFKA_API_CREATE_PARTITIONS:
+        return &kafka_create_partitions_req_schema;
+    case KAFKA_API_DELETE_GROUPS:
+        return &kafka_delete_groups_req_schema;
+    case KAFKA_API_INCREMENTAL_ALTER_CONFIGS:
+        return &kafka_incremental_alter_configs_req_schema;
+    case KAFKA_API_DESCRIBE_CLUSTER:
+        return &kafka_describe_cluster_req_schema;
     default:
         return NULL;
     }
@@ -410,6 +450,46 @@ const kafka_schema *kafka_response_schema(int16_t api_key)
         return &kafka_api_versions_resp_schema;
     case KAFKA_API_CREATE_TOPICS:
         return &kafka_create_topics_resp_schema;
+    case KAFKA_API_OFFSET_COMMIT:
+        return &kafka_offset_commit_resp_schema;
+    case KAFKA_API_OFFSET_FETCH:
+        return &kafka_offset_fetch_resp_schema;
+    case KAFKA_API_FIND_COORDINATOR:
+        return &kafka_find_coordinator_resp_schema;
+    case KAFKA_API_JOIN_GROUP:
+        return &kafka_join_group_resp_schema;
+    case KAFKA_API_HEARTBEAT:
+        return &kafka_heartbeat_resp_schema;
+    case KAFKA_API_LEAVE_GROUP:
+        return &kafka_leave_group_resp_schema;
+    case KAFKA_API_SYNC_GROUP:
+        return &kafka_sync_group_resp_schema;
+    case KAFKA_API_DESCRIBE_GROUPS:
+        return &kafka_describe_groups_resp_schema;
+    case KAFKA_API_LIST_GROUPS:
+        return &kafka_list_groups_resp_schema;
+    case KAFKA_API_DELETE_TOPICS:
+        return &kafka_delete_topics_resp_schema;
+    case KAFKA_API_DELETE_RECORDS:
+        return &kafka_delete_records_resp_schema;
+    case KAFKA_API_INIT_PRODUCER_ID:
+        return &kafka_init_producer_id_resp_schema;
+    case KAFKA_API_OFFSET_FOR_LEADER_EPOCH:
+        return &kafka_offset_for_leader_epoch_resp_schema;
+    case KAFKA_API_DESCRIBE_CONFIGS:
+        return &kafka_describe_configs_resp_schema;
+    case KAFKA_API_ALTER_CONFIGS:
+        return &kafka_alter_configs_resp_schema;
+    case KAFKA_API_DESCRIBE_LOG_DIRS:
+        return &kafka_describe_log_dirs_resp_schema;
+    case KAFKA_API_CREATE_PARTITIONS:
+        return &kafka_create_partitions_resp_schema;
+    case KAFKA_API_DELETE_GROUPS:
+        return &kafka_delete_groups_resp_schema;
+    case KAFKA_API_INCREMENTAL_ALTER_CONFIGS:
+        return &kafka_incremental_alter_configs_resp_schema;
+    case KAFKA_API_DESCRIBE_CLUSTER:
+        return &kafka_describe_cluster_resp_schema;
     default:
         return NULL;
     }

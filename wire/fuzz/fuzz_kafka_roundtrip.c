@@ -1,8 +1,8 @@
 /*
  * fuzz_kafka_roundtrip.c - decode -> encode -> decode must give equal
- * structs, for every schema.  Input: byte 0 picks the schema (request and
- * response tables), byte 1 the version (mod its range), the rest is the
- * body.  Also checks that the splice encoding flattens to the copy
+ * structs, for every schema.  Input: byte 0 picks the schema (index into
+ * tests/kafka_schemas.h, mod its size), byte 1 the version (mod its
+ * range), the rest is the body.  Also checks that the splice encoding flattens to the copy
  * encoding.
  */
 #include <stddef.h>
@@ -10,18 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tests/kafka_schemas.h"
 #include "kafka.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const kafka_schema *const schemas[] = {
-    &kafka_api_versions_req_schema,  &kafka_api_versions_resp_schema,
-    &kafka_metadata_req_schema,      &kafka_metadata_resp_schema,
-    &kafka_produce_req_schema,       &kafka_produce_resp_schema,
-    &kafka_fetch_req_schema,         &kafka_fetch_resp_schema,
-    &kafka_list_offsets_req_schema,  &kafka_list_offsets_resp_schema,
-    &kafka_create_topics_req_schema, &kafka_create_topics_resp_schema,
-};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 2)
         return 0;
-    s = schemas[data[0] % (sizeof(schemas) / sizeof(schemas[0]))];
+    s = kafka_all_schemas[data[0] % KAFKA_N_SCHEMAS];
     ver = (int16_t)(s->min_version +
                     data[1] % (s->max_version - s->min_version + 1));
     m1 = malloc(s->size);

@@ -177,16 +177,7 @@ static void kafka_fill(const kafka_schema *s, int16_t ver, uint64_t seed,
     fill_struct(s, ver, ver >= s->flexible_from, &g, a, obj);
 }
 
-/* Every top-level schema, requests and responses. */
-static const kafka_schema *const kafka_all_schemas[] = {
-    &kafka_api_versions_req_schema,  &kafka_api_versions_resp_schema,
-    &kafka_metadata_req_schema,      &kafka_metadata_resp_schema,
-    &kafka_produce_req_schema,       &kafka_produce_resp_schema,
-    &kafka_fetch_req_schema,         &kafka_fetch_resp_schema,
-    &kafka_list_offsets_req_schema,  &kafka_list_offsets_resp_schema,
-    &kafka_create_topics_req_schema, &kafka_create_topics_resp_schema,
-};
-#define KAFKA_N_SCHEMAS                                                        \
-    (sizeof(kafka_all_schemas) / sizeof(kafka_all_schemas[0]))
+/* kafka_all_schemas / KAFKA_N_SCHEMAS */
+#include "kafka_schemas.h"
 
 #endif /* FERRY_KAFKA_FILL_H */

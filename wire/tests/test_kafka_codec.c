@@ -527,7 +527,10 @@ static void test_schema_lookup(void **state)
                      &kafka_fetch_req_schema);
     assert_ptr_equal(kafka_response_schema(KAFKA_API_CREATE_TOPICS),
                      &kafka_create_topics_resp_schema);
-    assert_null(kafka_request_schema(KAFKA_API_JOIN_GROUP));
+    assert_ptr_equal(kafka_request_schema(KAFKA_API_JOIN_GROUP),
+                     &kafka_join_group_req_schema);
+    assert_null(kafka_request_schema(KAFKA_API_SASL_HANDSHAKE));
+    assert_null(kafka_response_schema(KAFKA_API_END_TXN));
     assert_int_equal(kafka_produce_req_schema.flexible_from, 9);
     assert_int_equal(kafka_fetch_resp_schema.max_version, 12);
 }
