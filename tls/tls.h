@@ -41,7 +41,7 @@
 /* Client-certificate policy of a server context (Kafka ssl.client.auth). */
 #define TLS_CLIENT_AUTH_NONE      0 /* do not ask for a certificate */
 #define TLS_CLIENT_AUTH_REQUESTED 1 /* ask; verify one if sent */
-#define TLS_CLIENT_AUTH_REQUIRED  2 /* refuse a handshake without a valid one */
+#define TLS_CLIENT_AUTH_REQUIRED  2 /* refuse a handshake without one */
 
 /*
  * What a context is made of.  Borrowed strings: read during *_new only, never
