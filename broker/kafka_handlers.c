@@ -420,6 +420,27 @@ static int16_t produce_partition(kreq *r, topic *t,
         return KAFKA_ERR_INVALID_RECORD; /* transactions: not yet */
     if (info.count == 0)
         return KAFKA_ERR_INVALID_RECORD;
+    int64_t pid = info.base_sequence >= 0 ? info.producer_id : -1;
+    int64_t dup = -1;
+    int16_t ierr = (int16_t)kafka_idempotence_check(
+        q, pid, info.producer_epoch, info.base_sequence,
+        info.hdr.last_offset_delta, &dup);
+    if (ierr) {
+        log_info("kafka", r->conn->peer,
+                 "producer %" PRId64 " epoch %d seq %d on %s-%d: %s", pid,
+                 info.producer_epoch, info.base_sequence, t->name, pd->index,
+                 kafka_error_name(ierr));
+        return ierr;
+    }
+    if (dup >= 0) {
+        /* a retry of a batch we already have: answer as the first time */
+        pr->base_offset = dup;
+        pr->log_start_offset = store_queue_min_offset(q);
+        int64_t now_end = store_commitlog_max_pos(b->st);
+        if (now_end > *end_pos)
+            *end_pos = now_end;
+        return 0;
+    }
     produce_scan ps;
     if (produce_scan_batch(r, &info, &ps) != 0)
         return KAFKA_ERR_INVALID_RECORD;
@@ -447,6 +468,8 @@ static int16_t produce_partition(kreq *r, topic *t,
                  t->name, pd->index, store_errmsg(b->st));
         return store_err_to_kafka(rc, r->hdr.api_version);
     }
+    kafka_idempotence_record(q, pid, info.producer_epoch, info.base_sequence,
+                             info.hdr.last_offset_delta, res.queue_offset);
     pr->base_offset = res.queue_offset;
     pr->log_start_offset = store_queue_min_offset(q);
     if (res.end_pos > *end_pos)

@@ -106,6 +106,18 @@ int kafka_handle_list_groups(kreq *r);
 int kafka_handle_describe_groups(kreq *r);
 int kafka_handle_delete_groups(kreq *r);
 buf_view kafka_advertised_host(kreq *r);
+/* kafka_idempotence.c */
+int kafka_handle_init_producer_id(kreq *r);
+int kafka_idempotence_init(broker *b, char *err, size_t errlen);
+void kafka_idempotence_shutdown(void);
+/* 0 = go ahead (and *dup_base_offset >= 0 means: a duplicate, do not
+ * append, answer with that offset), else a KAFKA_ERR_* code. */
+int kafka_idempotence_check(const store_queue *q, int64_t pid, int16_t epoch,
+                            int32_t first_seq, int32_t last_offset_delta,
+                            int64_t *dup_base_offset);
+void kafka_idempotence_record(const store_queue *q, int64_t pid,
+                              int16_t epoch, int32_t first_seq,
+                              int32_t last_offset_delta, int64_t base_offset);
 /* kafka_group.c */
 void kafka_group_init(broker *b);
 void kafka_group_shutdown(void);

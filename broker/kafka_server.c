@@ -49,6 +49,7 @@ const kafka_api_entry kafka_api_table[] = {
     {KAFKA_API_LIST_GROUPS, 0, 5, 0, kafka_handle_list_groups},
     {KAFKA_API_DESCRIBE_GROUPS, 0, 5, 0, kafka_handle_describe_groups},
     {KAFKA_API_DELETE_GROUPS, 0, 2, 0, kafka_handle_delete_groups},
+    {KAFKA_API_INIT_PRODUCER_ID, 0, 5, 0, kafka_handle_init_producer_id},
 };
 const int kafka_api_table_len =
     (int)(sizeof kafka_api_table / sizeof kafka_api_table[0]);

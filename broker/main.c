@@ -171,6 +171,10 @@ int main(int argc, char **argv)
     event_add(b.retention_ev, &minute);
 
     kafka_group_init(&b);
+    if (kafka_idempotence_init(&b, err, sizeof err) != 0) {
+        log_error("kafka", NULL, "%s", err);
+        return 2;
+    }
     int rc = 0;
     if (kafka_server_start(&b, err, sizeof err) != 0) {
         log_error("broker", NULL, "%s", err);
@@ -186,6 +190,7 @@ int main(int argc, char **argv)
 
     kafka_server_stop(&b);
     kafka_group_shutdown();
+    kafka_idempotence_shutdown();
     /* Pending SYNC_FLUSH completions are posted before the store closes its
      * flush thread; run them so no client is left without an answer. */
     store_close(b.st);
