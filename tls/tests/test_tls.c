@@ -298,6 +298,31 @@ static void test_server_ctx_loads_chain_key_and_pins_versions(void **state)
     tls_ctx_free(NULL);
 }
 
+/* Kafka's PEM keystore layout: key and chain in one file. */
+static void test_server_ctx_loads_combined_keystore_file(void **state)
+{
+    tls_config cfg = {0};
+    char err[512] = "";
+    SSL_CTX *sctx, *cctx;
+    hs_result res;
+
+    (void)state;
+    cfg.cert_file = P("server-keystore.pem");
+    cfg.key_file = P("server-keystore.pem");
+    sctx = tls_server_ctx_new(&cfg, err, sizeof(err));
+    assert_non_null(sctx);
+    cfg = (tls_config){0};
+    cfg.ca_file = P("ca.pem");
+    cfg.cert_file = P("client-keystore.pem");
+    cfg.key_file = P("client-keystore.pem");
+    cctx = tls_client_ctx_new(&cfg, "localhost", err, sizeof(err));
+    assert_non_null(cctx);
+    handshake(sctx, cctx, NULL, &res);
+    expect_ok(&res);
+    tls_ctx_free(cctx);
+    tls_ctx_free(sctx);
+}
+
 static void test_server_refuses_key_not_matching_cert(void **state)
 {
     tls_config cfg = server_cfg(TLS_CLIENT_AUTH_NONE);
@@ -730,6 +755,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_server_ctx_loads_chain_key_and_pins_versions),
+        cmocka_unit_test(test_server_ctx_loads_combined_keystore_file),
         cmocka_unit_test(test_server_refuses_key_not_matching_cert),
         cmocka_unit_test(test_server_refuses_missing_files),
         cmocka_unit_test(test_server_refuses_non_pem_certificate),

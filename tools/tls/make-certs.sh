@@ -13,6 +13,9 @@
 #   other-ca.pem, other-ca.key        an unrelated CA ...
 #   other-client.pem, other-client.key  ... and a client cert it signed, which a
 #                                     broker trusting ca.pem must refuse
+#   server-keystore.pem, client-keystore.pem
+#                                     key + certificate in one file, for
+#                                     Kafka's ssl.keystore.type=PEM layout
 #
 # Certificates are valid for FERRY_CERT_DAYS days (default 7).  Running it
 # again keeps whatever is still valid and consistent (so ca.pem already
@@ -48,6 +51,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 # Subject alternative names for the server certificate.
 san="DNS:localhost,IP:127.0.0.1,IP:::1"
 for h in "$@"; do
+    case "$h" in localhost | 127.0.0.1 | ::1) continue ;; esac
     if printf '%s' "$h" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$|:'; then
         san="$san,IP:$h"
     else
@@ -168,6 +172,13 @@ make_ca other-ca "Ferry unrelated test CA"
 make_leaf server localhost server_ext ca $need
 make_leaf client ferry-test-client client_ext ca
 make_leaf other-client ferry-other-client client_ext other-ca
+
+# Key + certificate in one file (Kafka PEM keystores); rebuilt every run so
+# they always match the separate files.
+for name in server client; do
+    cat "$out/$name.key" "$out/$name.pem" >"$work/$name-keystore.pem"
+    mv -f "$work/$name-keystore.pem" "$out/$name-keystore.pem"
+done
 
 # Certificates are public; keys stay owner-only (umask 077).
 chmod 644 "$out"/ca.pem "$out"/other-ca.pem "$out"/server.pem \
