@@ -367,6 +367,44 @@ void config_log(const broker_config *cfg)
     }
 }
 
+void config_foreach(const broker_config *cfg,
+                    void (*cb)(void *arg, const char *name,
+                               const char *value, int is_default, int type,
+                               const char *doc),
+                    void *arg)
+{
+    const char *base = (const char *)cfg;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const config_key *k = &config_keys[i];
+        char text[512];
+        int type = 2;
+        switch (k->type) {
+        case CFG_INT:
+            snprintf(text, sizeof text, "%" PRId64,
+                     *(const int64_t *)(base + k->offset));
+            type = 5;
+            break;
+        case CFG_BOOL:
+            snprintf(text, sizeof text, "%s",
+                     *(const int *)(base + k->offset) ? "true" : "false");
+            type = 1;
+            break;
+        case CFG_FLUSH:
+            snprintf(text, sizeof text, "%s",
+                     *(const int *)(base + k->offset) ? "SYNC_FLUSH"
+                                                      : "ASYNC_FLUSH");
+            break;
+        case CFG_STR:
+        case CFG_LEVEL: {
+            const char *v = *(char *const *)(base + k->offset);
+            snprintf(text, sizeof text, "%s", v ? v : "");
+            break;
+        }
+        }
+        cb(arg, k->name, text, strcasecmp(text, k->def) == 0, type, k->doc);
+    }
+}
+
 int config_parse_listener(const char *s, char *host, size_t hostlen,
                           int *port)
 {

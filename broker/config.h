@@ -66,6 +66,14 @@ void config_print_help(const char *prog);
 /* Writes "key=value" lines of the effective configuration to the log. */
 void config_log(const broker_config *cfg);
 
+/* Calls cb for every key with its current value as text, whether that is
+ * the default, and a Kafka config type (1 boolean, 2 string, 5 long). */
+void config_foreach(const broker_config *cfg,
+                    void (*cb)(void *arg, const char *name,
+                               const char *value, int is_default, int type,
+                               const char *doc),
+                    void *arg);
+
 /* Parses "PLAINTEXT://host:port" (first listener of a comma list).  Returns
  * 0 and fills host (cap hostlen) and port, or -1. */
 int config_parse_listener(const char *s, char *host, size_t hostlen,

@@ -106,6 +106,15 @@ int kafka_handle_list_groups(kreq *r);
 int kafka_handle_describe_groups(kreq *r);
 int kafka_handle_delete_groups(kreq *r);
 buf_view kafka_advertised_host(kreq *r);
+/* kafka_admin.c */
+int kafka_handle_delete_topics(kreq *r);
+int kafka_handle_create_partitions(kreq *r);
+int kafka_handle_describe_configs(kreq *r);
+int kafka_handle_alter_configs(kreq *r);
+int kafka_handle_incremental_alter_configs(kreq *r);
+int kafka_handle_describe_cluster(kreq *r);
+int kafka_handle_describe_log_dirs(kreq *r);
+int kafka_handle_offset_for_leader_epoch(kreq *r);
 /* kafka_idempotence.c */
 int kafka_handle_init_producer_id(kreq *r);
 int kafka_idempotence_init(broker *b, char *err, size_t errlen);

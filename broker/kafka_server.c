@@ -50,6 +50,16 @@ const kafka_api_entry kafka_api_table[] = {
     {KAFKA_API_DESCRIBE_GROUPS, 0, 5, 0, kafka_handle_describe_groups},
     {KAFKA_API_DELETE_GROUPS, 0, 2, 0, kafka_handle_delete_groups},
     {KAFKA_API_INIT_PRODUCER_ID, 0, 5, 0, kafka_handle_init_producer_id},
+    {KAFKA_API_DELETE_TOPICS, 1, 6, 1, kafka_handle_delete_topics},
+    {KAFKA_API_CREATE_PARTITIONS, 0, 3, 0, kafka_handle_create_partitions},
+    {KAFKA_API_DESCRIBE_CONFIGS, 1, 4, 1, kafka_handle_describe_configs},
+    {KAFKA_API_ALTER_CONFIGS, 0, 2, 0, kafka_handle_alter_configs},
+    {KAFKA_API_INCREMENTAL_ALTER_CONFIGS, 0, 1, 0,
+     kafka_handle_incremental_alter_configs},
+    {KAFKA_API_DESCRIBE_CLUSTER, 0, 1, 0, kafka_handle_describe_cluster},
+    {KAFKA_API_DESCRIBE_LOG_DIRS, 1, 4, 1, kafka_handle_describe_log_dirs},
+    {KAFKA_API_OFFSET_FOR_LEADER_EPOCH, 2, 4, 2,
+     kafka_handle_offset_for_leader_epoch},
 };
 const int kafka_api_table_len =
     (int)(sizeof kafka_api_table / sizeof kafka_api_table[0]);

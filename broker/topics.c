@@ -437,6 +437,64 @@ topic *topics_at(topic_registry *reg, int i)
     return i >= 0 && i < reg->n ? reg->items[i] : NULL;
 }
 
+int topics_delete(topic_registry *reg, topic *t)
+{
+    int idx = -1;
+    for (int i = 0; i < reg->n; i++)
+        if (reg->items[i] == t)
+            idx = i;
+    if (idx < 0)
+        return -1;
+    for (int32_t q = 0; q < t->queues; q++)
+        store_queue_delete(reg->st, t->name, q);
+    memmove(&reg->items[idx], &reg->items[idx + 1],
+            (size_t)(reg->n - idx - 1) * sizeof *reg->items);
+    reg->n--;
+    topics_rehash(reg, reg->nslots);
+    log_info("topics", NULL, "deleted topic %s", t->name);
+    topic_free(t);
+    return topics_save(reg);
+}
+
+int topics_set_queues(topic_registry *reg, topic *t, int32_t queues)
+{
+    if (queues <= t->queues)
+        return -1;
+    store_queue **nq = realloc(t->sq, (size_t)queues * sizeof *nq);
+    if (!nq)
+        return -1;
+    for (int32_t q = t->queues; q < queues; q++)
+        nq[q] = NULL;
+    t->sq = nq;
+    log_info("topics", NULL, "topic %s: %d -> %d queues", t->name, t->queues,
+             queues);
+    t->queues = queues;
+    return topics_save(reg);
+}
+
+int topics_replace_configs(topic_registry *reg, topic *t,
+                           const topic_config_entry *configs, int n)
+{
+    topic_config_entry *nc = NULL;
+    if (n > 0) {
+        nc = calloc((size_t)n, sizeof *nc);
+        if (!nc)
+            return -1;
+        for (int i = 0; i < n; i++) {
+            nc[i].name = strdup(configs[i].name);
+            nc[i].value = strdup(configs[i].value);
+        }
+    }
+    for (int i = 0; i < t->n_configs; i++) {
+        free(t->configs[i].name);
+        free(t->configs[i].value);
+    }
+    free(t->configs);
+    t->configs = nc;
+    t->n_configs = n;
+    return topics_save(reg);
+}
+
 const char *topics_config_get(const topic *t, const char *name)
 {
     for (int i = 0; i < t->n_configs; i++)

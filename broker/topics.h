@@ -56,5 +56,13 @@ store_queue *topics_queue(topic_registry *reg, topic *t, int32_t q);
 int topics_count(topic_registry *reg);
 topic *topics_at(topic_registry *reg, int i);
 const char *topics_config_get(const topic *t, const char *name);
+/* Deletes a topic: registry entry and its ConsumeQueues (CommitLog records
+ * stay until retention).  0 or -1. */
+int topics_delete(topic_registry *reg, topic *t);
+/* Grows a topic to `queues` queues (never shrinks).  0 or -1. */
+int topics_set_queues(topic_registry *reg, topic *t, int32_t queues);
+/* Replaces the topic's configs with the given set and persists.  0/-1. */
+int topics_replace_configs(topic_registry *reg, topic *t,
+                           const topic_config_entry *configs, int n);
 
 #endif /* FERRY_TOPICS_H */
