@@ -24,6 +24,17 @@
 #include "topics.h"
 
 typedef struct broker broker;
+
+/* One Kafka listener (PLAINTEXT or SSL) and what it advertises. */
+typedef struct kafka_listener {
+    broker *b;
+    struct evconnlistener *l;
+    int tls;               /* 1: SSL:// */
+    void *ssl_ctx;         /* SSL_CTX * for tls listeners */
+    int port;
+    char adv_host[256];    /* "" = the local address of each connection */
+    int adv_port;
+} kafka_listener;
 typedef struct kconn kconn;
 typedef struct kreq kreq;
 
@@ -41,10 +52,7 @@ struct broker {
     store *st;
     topic_registry *topics;
     offset_store *offsets;
-    struct evconnlistener *kafka_listener;
-    int kafka_port;          /* bound port (after port 0 resolution) */
-    char adv_host[256];      /* advertised host ("" = use local address) */
-    int adv_port;
+    kafka_listener kafka[2];  /* [0] PLAINTEXT, [1] SSL */
     struct event *sig_term, *sig_int;
     struct event *post_ev;   /* drains posted tasks */
     pthread_mutex_t post_lock;

@@ -91,6 +91,24 @@ static const config_key config_keys[] = {
      O(group_initial_rebalance_delay_ms), "3000", 0, 300000,
      "how long a new or empty group waits for more members before its "
      "first rebalance completes"},
+    {"ssl.certificate.location",
+     "ssl.keystore.location tlsServerCertPath tls.server.certPath", CFG_STR,
+     O(ssl_cert), "", 0, 0,
+     "PEM certificate chain of the SSL:// listener (may also hold the key)"},
+    {"ssl.key.location", "tlsServerKeyPath tls.server.keyPath", CFG_STR,
+     O(ssl_key), "", 0, 0,
+     "PEM private key of the SSL:// listener (default: the certificate "
+     "file)"},
+    {"ssl.key.password", "tlsServerKeyPassword tls.server.keyPassword",
+     CFG_STR, O(ssl_key_password), "", 0, 0,
+     "passphrase of an encrypted private key (never logged)"},
+    {"ssl.ca.location",
+     "ssl.truststore.location tlsServerTrustCertPath tls.server.trustCertPath",
+     CFG_STR, O(ssl_ca), "", 0, 0,
+     "PEM CA bundle that client certificates must chain to"},
+    {"ssl.client.auth", "tlsServerNeedClientAuth tls.server.need.client.auth",
+     CFG_STR, O(ssl_client_auth), "none", 0, 0,
+     "client certificates: none, requested or required"},
     {"standalone", NULL, CFG_BOOL, O(standalone), "false", 0, 0,
      "run with an embedded name server (zero-setup mode)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,
@@ -361,7 +379,9 @@ void config_log(const broker_config *cfg)
         case CFG_STR:
         case CFG_LEVEL:
             log_debug("config", NULL, "%s=%s", k->name,
-                      *(char *const *)(base + k->offset));
+                      strstr(k->name, "password")
+                          ? "(hidden)"
+                          : *(char *const *)(base + k->offset));
             break;
         }
     }
@@ -397,12 +417,33 @@ void config_foreach(const broker_config *cfg,
         case CFG_STR:
         case CFG_LEVEL: {
             const char *v = *(char *const *)(base + k->offset);
-            snprintf(text, sizeof text, "%s", v ? v : "");
+            snprintf(text, sizeof text, "%s",
+                     strstr(k->name, "password") && v && *v ? "(hidden)"
+                                                           : (v ? v : ""));
             break;
         }
         }
         cb(arg, k->name, text, strcasecmp(text, k->def) == 0, type, k->doc);
     }
+}
+
+int config_find_listener(const char *list, const char *proto, char *host,
+                         size_t hostlen, int *port)
+{
+    size_t pl = strlen(proto);
+    const char *s = list;
+    while (s && *s) {
+        while (*s == ' ' || *s == ',')
+            s++;
+        const char *sep = strstr(s, "://");
+        const char *end = strchr(s, ',');
+        if (!sep || (end && sep > end))
+            return -1;
+        if ((size_t)(sep - s) == pl && strncasecmp(s, proto, pl) == 0)
+            return config_parse_listener(s, host, hostlen, port);
+        s = end ? end + 1 : NULL;
+    }
+    return 1;
 }
 
 int config_parse_listener(const char *s, char *host, size_t hostlen,

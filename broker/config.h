@@ -42,6 +42,12 @@ typedef struct broker_config {
     int64_t socket_request_max_bytes;
     int64_t fetch_max_wait_cap_ms;
     int64_t group_initial_rebalance_delay_ms;
+    /* TLS (PEM files) */
+    char *ssl_cert;
+    char *ssl_key;
+    char *ssl_key_password;
+    char *ssl_ca;
+    char *ssl_client_auth;
     /* process */
     int standalone;
     char *log_level;
@@ -78,5 +84,10 @@ void config_foreach(const broker_config *cfg,
  * 0 and fills host (cap hostlen) and port, or -1. */
 int config_parse_listener(const char *s, char *host, size_t hostlen,
                           int *port);
+/* Finds the listener of a comma list whose protocol is proto
+ * ("PLAINTEXT", "SSL"; case-insensitive) and parses it like
+ * config_parse_listener.  0, -1 (malformed) or 1 (no such protocol). */
+int config_find_listener(const char *list, const char *proto, char *host,
+                         size_t hostlen, int *port);
 
 #endif /* FERRY_CONFIG_H */

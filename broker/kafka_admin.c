@@ -588,7 +588,7 @@ int kafka_handle_describe_cluster(kreq *r)
         return KH_CLOSE;
     resp.brokers.items[0].broker_id = (int32_t)b->cfg->broker_id;
     resp.brokers.items[0].host = kafka_advertised_host(r);
-    resp.brokers.items[0].port = b->adv_port;
+    resp.brokers.items[0].port = kafka_advertised_port(r);
     resp.brokers.items[0].rack.is_null = 1;
     return respond(r, &kafka_describe_cluster_resp_schema, &resp);
 }

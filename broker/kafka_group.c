@@ -619,12 +619,12 @@ int kafka_handle_find_coordinator(kreq *r)
             resp.coordinators.items[i].key = req->coordinator_keys.items[i];
             resp.coordinators.items[i].node_id = id;
             resp.coordinators.items[i].host = host;
-            resp.coordinators.items[i].port = b->adv_port;
+            resp.coordinators.items[i].port = kafka_advertised_port(r);
         }
     } else {
         resp.node_id = id;
         resp.host = host;
-        resp.port = b->adv_port;
+        resp.port = kafka_advertised_port(r);
     }
     return respond_done(r, &kafka_find_coordinator_resp_schema, &resp);
 }

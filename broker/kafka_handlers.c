@@ -120,11 +120,16 @@ int kafka_handle_api_versions(kreq *r)
 
 /* The host clients should use for this broker: advertised.listeners, or
  * the local address of this connection when listening on a wildcard. */
+int32_t kafka_advertised_port(kreq *r)
+{
+    return r->conn->lst->adv_port;
+}
+
 buf_view kafka_advertised_host(kreq *r)
 {
-    broker *b = r->conn->b;
-    if (b->adv_host[0])
-        return view_cstr(b->adv_host);
+    const kafka_listener *lst = r->conn->lst;
+    if (lst->adv_host[0])
+        return view_cstr(lst->adv_host);
     char host[64] = "127.0.0.1";
     const struct sockaddr_storage *ss = &r->conn->local;
     if (ss->ss_family == AF_INET)
@@ -208,7 +213,7 @@ int kafka_handle_metadata(kreq *r)
         return KH_CLOSE;
     resp.brokers.items[0].node_id = (int32_t)b->cfg->broker_id;
     resp.brokers.items[0].host = kafka_advertised_host(r);
-    resp.brokers.items[0].port = b->adv_port;
+    resp.brokers.items[0].port = kafka_advertised_port(r);
     resp.brokers.items[0].rack.is_null = 1;
     resp.cluster_id = view_cstr(b->cfg->cluster_name);
     resp.controller_id = (int32_t)b->cfg->broker_id;

@@ -28,6 +28,7 @@
 
 struct kconn {
     broker *b;
+    kafka_listener *lst; /* the listener it came in on */
     struct bufferevent *bev;
     char peer[64];
     struct sockaddr_storage local; /* our address as the client sees it */
@@ -106,6 +107,7 @@ int kafka_handle_list_groups(kreq *r);
 int kafka_handle_describe_groups(kreq *r);
 int kafka_handle_delete_groups(kreq *r);
 buf_view kafka_advertised_host(kreq *r);
+int32_t kafka_advertised_port(kreq *r);
 /* kafka_admin.c */
 int kafka_handle_delete_topics(kreq *r);
 int kafka_handle_create_partitions(kreq *r);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/listener.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -27,6 +28,9 @@
 
 #include "kafka_int.h"
 #include "log.h"
+#include "tls.h"
+
+#include <openssl/err.h>
 
 #define KCONN_MAX_INFLIGHT 1000
 #define KCONN_OUT_HIGH     (32u * 1024 * 1024)
@@ -382,7 +386,20 @@ static void kconn_event_cb(struct bufferevent *bev, short what, void *arg)
     kconn *c = arg;
     (void)bev;
     if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-        if (what & BEV_EVENT_ERROR)
+        if ((what & BEV_EVENT_ERROR) && c->lst->tls) {
+            unsigned long e;
+            int any = 0;
+            while ((e = bufferevent_get_openssl_error(c->bev)) != 0) {
+                char buf[256];
+                if (ERR_GET_LIB(e) == 0)
+                    continue; /* libevent's own marker, not OpenSSL's */
+                ERR_error_string_n(e, buf, sizeof buf);
+                log_info("kafka", c->peer, "TLS: %s", buf);
+                any = 1;
+            }
+            if (!any)
+                log_debug("kafka", c->peer, "TLS connection error");
+        } else if (what & BEV_EVENT_ERROR)
             log_debug("kafka", c->peer, "socket error: %s",
                       strerror(EVUTIL_SOCKET_ERROR()));
         kconn_close(c);
@@ -392,7 +409,8 @@ static void kconn_event_cb(struct bufferevent *bev, short what, void *arg)
 static void kafka_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
                             struct sockaddr *sa, int salen, void *arg)
 {
-    broker *b = arg;
+    kafka_listener *kl = arg;
+    broker *b = kl->b;
     (void)l;
     (void)salen;
     kconn *c = calloc(1, sizeof *c);
@@ -401,6 +419,7 @@ static void kafka_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
         return;
     }
     c->b = b;
+    c->lst = kl;
     c->refs = 1;
     b->n_conns++;
     char host[INET6_ADDRSTRLEN] = "?";
@@ -419,7 +438,19 @@ static void kafka_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     getsockname(fd, (struct sockaddr *)&c->local, &ll);
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    c->bev = bufferevent_socket_new(b->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (kl->tls) {
+        SSL *ssl = SSL_new(kl->ssl_ctx);
+        c->bev = ssl ? bufferevent_openssl_socket_new(
+                           b->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                           BEV_OPT_CLOSE_ON_FREE)
+                     : NULL;
+        if (c->bev)
+            bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+        else if (ssl)
+            SSL_free(ssl);
+    } else {
+        c->bev = bufferevent_socket_new(b->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    }
     if (!c->bev) {
         evutil_closesocket(fd);
         kconn_unref(c);
@@ -537,82 +568,143 @@ int kreq_respond(kreq *r, const kafka_schema *s, const void *resp)
 /* start / stop                                                        */
 /* ------------------------------------------------------------------ */
 
-int kafka_server_start(broker *b, char *err, size_t errlen)
+/* Resolves host text to a socket address (IP literals and "localhost"). */
+static int listener_addr(const char *host, int port,
+                         struct sockaddr_storage *ss, socklen_t *sl)
 {
-    char host[256];
-    int port;
-    if (config_parse_listener(b->cfg->listeners, host, sizeof host, &port) !=
-        0) {
-        snprintf(err, errlen, "config key 'listeners': cannot parse '%s'",
-                 b->cfg->listeners);
-        return -1;
-    }
-    if (port == 0) {
-        log_info("kafka", NULL, "Kafka listener disabled (port 0)");
-        return 0;
-    }
-    struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    socklen_t sl;
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
     if (!*host)
-        strcpy(host, "0.0.0.0");
-    struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+        host = "0.0.0.0";
     if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
         in->sin_family = AF_INET;
         in->sin_port = htons((uint16_t)port);
-        sl = sizeof *in;
+        *sl = sizeof *in;
     } else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
         in6->sin6_family = AF_INET6;
         in6->sin6_port = htons((uint16_t)port);
-        sl = sizeof *in6;
+        *sl = sizeof *in6;
     } else if (strcmp(host, "localhost") == 0) {
         in->sin_family = AF_INET;
         in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         in->sin_port = htons((uint16_t)port);
-        sl = sizeof *in;
+        *sl = sizeof *in;
     } else {
+        return -1;
+    }
+    return 0;
+}
+
+static int tls_listener_ctx(broker *b, kafka_listener *kl, char *err,
+                            size_t errlen)
+{
+    const broker_config *c = b->cfg;
+    if (!c->ssl_cert || !*c->ssl_cert) {
+        snprintf(err, errlen,
+                 "an SSL:// listener needs ssl.certificate.location");
+        return -1;
+    }
+    tls_config tc;
+    memset(&tc, 0, sizeof tc);
+    tc.cert_file = c->ssl_cert;
+    tc.key_file = c->ssl_key && *c->ssl_key ? c->ssl_key : c->ssl_cert;
+    tc.key_password =
+        c->ssl_key_password && *c->ssl_key_password ? c->ssl_key_password
+                                                    : NULL;
+    tc.ca_file = c->ssl_ca && *c->ssl_ca ? c->ssl_ca : NULL;
+    if (tls_client_auth_parse(c->ssl_client_auth, &tc.client_auth) != 0) {
+        snprintf(err, errlen,
+                 "config key 'ssl.client.auth': '%s' is not none, requested "
+                 "or required",
+                 c->ssl_client_auth);
+        return -1;
+    }
+    kl->ssl_ctx = tls_server_ctx_new(&tc, err, errlen);
+    return kl->ssl_ctx ? 0 : -1;
+}
+
+static int kafka_listener_start(broker *b, kafka_listener *kl,
+                                const char *proto, char *err, size_t errlen)
+{
+    char host[256];
+    int port;
+    int rc = config_find_listener(b->cfg->listeners, proto, host, sizeof host,
+                                  &port);
+    if (rc < 0) {
+        snprintf(err, errlen, "config key 'listeners': cannot parse '%s'",
+                 b->cfg->listeners);
+        return -1;
+    }
+    if (rc == 1 || port == 0) {
+        if (rc == 0)
+            log_info("kafka", NULL, "%s listener disabled (port 0)", proto);
+        return 0;
+    }
+    kl->tls = strcmp(proto, "SSL") == 0;
+    if (kl->tls && tls_listener_ctx(b, kl, err, errlen) != 0)
+        return -1;
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (listener_addr(host, port, &ss, &sl) != 0) {
         snprintf(err, errlen,
                  "config key 'listeners': host '%s' must be an IP address",
                  host);
         return -1;
     }
-    b->kafka_listener = evconnlistener_new_bind(
-        b->base, kafka_accept_cb, b,
-        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 512,
-        (struct sockaddr *)&ss, (int)sl);
-    if (!b->kafka_listener) {
+    kl->l = evconnlistener_new_bind(b->base, kafka_accept_cb, kl,
+                                    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
+                                    512, (struct sockaddr *)&ss, (int)sl);
+    if (!kl->l) {
         snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port,
                  strerror(errno));
         return -1;
     }
-    evconnlistener_set_error_cb(b->kafka_listener, kafka_listener_error_cb);
-    b->kafka_port = port;
-    /* advertised address */
+    evconnlistener_set_error_cb(kl->l, kafka_listener_error_cb);
+    kl->port = port;
     const char *adv = b->cfg->advertised_listeners;
-    if (adv && *adv) {
-        if (config_parse_listener(adv, b->adv_host, sizeof b->adv_host,
-                                  &b->adv_port) != 0) {
-            snprintf(err, errlen,
-                     "config key 'advertised.listeners': cannot parse '%s'",
-                     adv);
-            return -1;
-        }
-    } else {
-        if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0)
-            b->adv_host[0] = '\0'; /* the address each client connected to */
-        else
-            snprintf(b->adv_host, sizeof b->adv_host, "%s", host);
-        b->adv_port = port;
+    int arc = adv && *adv ? config_find_listener(adv, proto, kl->adv_host,
+                                                 sizeof kl->adv_host,
+                                                 &kl->adv_port)
+                          : 1;
+    if (arc < 0) {
+        snprintf(err, errlen,
+                 "config key 'advertised.listeners': cannot parse '%s'", adv);
+        return -1;
     }
-    log_info("kafka", NULL, "Kafka listener on %s:%d", host, port);
+    if (arc == 1) {
+        if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 ||
+            !*host)
+            kl->adv_host[0] = '\0'; /* the address each client used */
+        else
+            snprintf(kl->adv_host, sizeof kl->adv_host, "%s", host);
+        kl->adv_port = port;
+    }
+    log_info("kafka", NULL, "Kafka %s listener on %s:%d", proto, host, port);
+    return 0;
+}
+
+int kafka_server_start(broker *b, char *err, size_t errlen)
+{
+    for (int i = 0; i < 2; i++)
+        b->kafka[i].b = b;
+    if (kafka_listener_start(b, &b->kafka[0], "PLAINTEXT", err, errlen) !=
+            0 ||
+        kafka_listener_start(b, &b->kafka[1], "SSL", err, errlen) != 0)
+        return -1;
+    if (!b->kafka[0].l && !b->kafka[1].l)
+        log_warn("kafka", NULL, "no Kafka listener is enabled");
     return 0;
 }
 
 void kafka_server_stop(broker *b)
 {
-    if (b->kafka_listener) {
-        evconnlistener_free(b->kafka_listener);
-        b->kafka_listener = NULL;
+    for (int i = 0; i < 2; i++) {
+        if (b->kafka[i].l) {
+            evconnlistener_free(b->kafka[i].l);
+            b->kafka[i].l = NULL;
+        }
+        tls_ctx_free(b->kafka[i].ssl_ctx);
+        b->kafka[i].ssl_ctx = NULL;
     }
 }
