@@ -249,8 +249,8 @@ static const kafka_field inc_alter_configs_req_f[] = {
     F(S, validate_only, KT_BOOL, 0),
 };
 TOP(kafka_incremental_alter_configs_req_schema,
-    "IncrementalAlterConfigsRequest", KAFKA_API_INCREMENTAL_ALTER_CONFIGS, 0,
-    1, 1, S, inc_alter_configs_req_f);
+    "IncrementalAlterConfigsRequest", KAFKA_API_INCREMENTAL_ALTER_CONFIGS, 0, 1,
+    1, S, inc_alter_configs_req_f);
 #undef S
 
 /* ---- DescribeCluster ------------------------------------------------ */

@@ -34,8 +34,8 @@ typedef struct kafka_delete_topics_req {
 } kafka_delete_topics_req;
 
 typedef struct kafka_delete_topics_resp_result {
-    buf_view name;          /* ?6+ */
-    kafka_uuid topic_id;    /* 6+ */
+    buf_view name;       /* ?6+ */
+    kafka_uuid topic_id; /* 6+ */
     int16_t error_code;
     buf_view error_message; /* 5+ ? =null */
 } kafka_delete_topics_resp_result;
@@ -103,7 +103,7 @@ typedef struct kafka_describe_configs_resp_config {
     uint8_t is_default;   /* 0 only */
     uint8_t is_sensitive;
     KAFKA_ARRAY(kafka_describe_configs_resp_synonym) synonyms; /* 1+ */
-    int8_t config_type;     /* 3+ */
+    int8_t config_type;                                        /* 3+ */
     buf_view documentation; /* 3+ ? =null (JSON gives no default) */
 } kafka_describe_configs_resp_config;
 

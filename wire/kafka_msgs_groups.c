@@ -26,12 +26,9 @@ TOP(kafka_find_coordinator_req_schema, "FindCoordinatorRequest",
 
 #define S kafka_find_coordinator_resp_coordinator
 static const kafka_field find_coordinator_resp_coord_f[] = {
-    F(S, key, KT_STRING, 0),
-    F(S, node_id, KT_I32, 0),
-    F(S, host, KT_STRING, 0),
-    F(S, port, KT_I32, 0),
-    F(S, error_code, KT_I16, 0),
-    FN(S, error_message, KT_STRING, 0, 0, 1),
+    F(S, key, KT_STRING, 0),     F(S, node_id, KT_I32, 0),
+    F(S, host, KT_STRING, 0),    F(S, port, KT_I32, 0),
+    F(S, error_code, KT_I16, 0), FN(S, error_message, KT_STRING, 0, 0, 1),
 };
 NESTED(find_coordinator_resp_coord_s, "Coordinator", S,
        find_coordinator_resp_coord_f);
@@ -73,8 +70,8 @@ static const kafka_field join_group_req_f[] = {
     FA(S, protocols, 0, NN, &join_group_req_protocol_s, 0),
     FN(S, reason, KT_STRING, 8, 8, 1),
 };
-TOP(kafka_join_group_req_schema, "JoinGroupRequest", KAFKA_API_JOIN_GROUP, 0,
-    9, 6, S, join_group_req_f);
+TOP(kafka_join_group_req_schema, "JoinGroupRequest", KAFKA_API_JOIN_GROUP, 0, 9,
+    6, S, join_group_req_f);
 #undef S
 
 #define S kafka_join_group_resp_member
@@ -99,8 +96,8 @@ static const kafka_field join_group_resp_f[] = {
     F(S, member_id, KT_STRING, 0),
     FA(S, members, 0, NN, &join_group_resp_member_s, 0),
 };
-TOP(kafka_join_group_resp_schema, "JoinGroupResponse", KAFKA_API_JOIN_GROUP,
-    0, 9, 6, S, join_group_resp_f);
+TOP(kafka_join_group_resp_schema, "JoinGroupResponse", KAFKA_API_JOIN_GROUP, 0,
+    9, 6, S, join_group_resp_f);
 #undef S
 
 /* ---- SyncGroup ------------------------------------------------------ */
@@ -124,8 +121,8 @@ static const kafka_field sync_group_req_f[] = {
     FN(S, protocol_name, KT_STRING, 5, 5, 1),
     FA(S, assignments, 0, NN, &sync_group_req_assignment_s, 0),
 };
-TOP(kafka_sync_group_req_schema, "SyncGroupRequest", KAFKA_API_SYNC_GROUP, 0,
-    5, 4, S, sync_group_req_f);
+TOP(kafka_sync_group_req_schema, "SyncGroupRequest", KAFKA_API_SYNC_GROUP, 0, 5,
+    4, S, sync_group_req_f);
 #undef S
 
 #define S kafka_sync_group_resp
@@ -136,8 +133,8 @@ static const kafka_field sync_group_resp_f[] = {
     FN(S, protocol_name, KT_STRING, 5, 5, 1),
     F(S, assignment, KT_BYTES, 0),
 };
-TOP(kafka_sync_group_resp_schema, "SyncGroupResponse", KAFKA_API_SYNC_GROUP,
-    0, 5, 4, S, sync_group_resp_f);
+TOP(kafka_sync_group_resp_schema, "SyncGroupResponse", KAFKA_API_SYNC_GROUP, 0,
+    5, 4, S, sync_group_resp_f);
 #undef S
 
 /* ---- Heartbeat ------------------------------------------------------ */
@@ -158,8 +155,8 @@ static const kafka_field heartbeat_resp_f[] = {
     F(S, throttle_time_ms, KT_I32, 1),
     F(S, error_code, KT_I16, 0),
 };
-TOP(kafka_heartbeat_resp_schema, "HeartbeatResponse", KAFKA_API_HEARTBEAT, 0,
-    4, 4, S, heartbeat_resp_f);
+TOP(kafka_heartbeat_resp_schema, "HeartbeatResponse", KAFKA_API_HEARTBEAT, 0, 4,
+    4, S, heartbeat_resp_f);
 #undef S
 
 /* ---- LeaveGroup ----------------------------------------------------- */
@@ -170,8 +167,7 @@ static const kafka_field leave_group_req_member_f[] = {
     FN(S, group_instance_id, KT_STRING, 3, 3, 1),
     FN(S, reason, KT_STRING, 5, 5, 1),
 };
-NESTED(leave_group_req_member_s, "MemberIdentity", S,
-       leave_group_req_member_f);
+NESTED(leave_group_req_member_s, "MemberIdentity", S, leave_group_req_member_f);
 #undef S
 
 #define S kafka_leave_group_req
@@ -180,8 +176,8 @@ static const kafka_field leave_group_req_f[] = {
     FR(S, member_id, KT_STRING, 0, 2, 0),
     FA(S, members, 3, NN, &leave_group_req_member_s, 0),
 };
-TOP(kafka_leave_group_req_schema, "LeaveGroupRequest", KAFKA_API_LEAVE_GROUP,
-    0, 5, 4, S, leave_group_req_f);
+TOP(kafka_leave_group_req_schema, "LeaveGroupRequest", KAFKA_API_LEAVE_GROUP, 0,
+    5, 4, S, leave_group_req_f);
 #undef S
 
 #define S kafka_leave_group_resp_member
@@ -200,8 +196,8 @@ static const kafka_field leave_group_resp_f[] = {
     F(S, error_code, KT_I16, 0),
     FA(S, members, 3, NN, &leave_group_resp_member_s, 0),
 };
-TOP(kafka_leave_group_resp_schema, "LeaveGroupResponse",
-    KAFKA_API_LEAVE_GROUP, 0, 5, 4, S, leave_group_resp_f);
+TOP(kafka_leave_group_resp_schema, "LeaveGroupResponse", KAFKA_API_LEAVE_GROUP,
+    0, 5, 4, S, leave_group_resp_f);
 #undef S
 
 /* ---- OffsetCommit --------------------------------------------------- */
@@ -296,8 +292,8 @@ static const kafka_field offset_fetch_req_f[] = {
     FA(S, groups, 8, NN, &offset_fetch_req_group_s, 0),
     F(S, require_stable, KT_BOOL, 7),
 };
-TOP(kafka_offset_fetch_req_schema, "OffsetFetchRequest",
-    KAFKA_API_OFFSET_FETCH, 0, 9, 6, S, offset_fetch_req_f);
+TOP(kafka_offset_fetch_req_schema, "OffsetFetchRequest", KAFKA_API_OFFSET_FETCH,
+    0, 9, 6, S, offset_fetch_req_f);
 #undef S
 
 #define S kafka_offset_fetch_resp_partition
@@ -349,8 +345,8 @@ static const kafka_field list_groups_req_f[] = {
     F(S, states_filter, KT_ARRAY_STRING, 4),
     F(S, types_filter, KT_ARRAY_STRING, 5),
 };
-TOP(kafka_list_groups_req_schema, "ListGroupsRequest", KAFKA_API_LIST_GROUPS,
-    0, 5, 3, S, list_groups_req_f);
+TOP(kafka_list_groups_req_schema, "ListGroupsRequest", KAFKA_API_LIST_GROUPS, 0,
+    5, 3, S, list_groups_req_f);
 #undef S
 
 #define S kafka_list_groups_resp_group
@@ -369,8 +365,8 @@ static const kafka_field list_groups_resp_f[] = {
     F(S, error_code, KT_I16, 0),
     FA(S, groups, 0, NN, &list_groups_resp_group_s, 0),
 };
-TOP(kafka_list_groups_resp_schema, "ListGroupsResponse",
-    KAFKA_API_LIST_GROUPS, 0, 5, 3, S, list_groups_resp_f);
+TOP(kafka_list_groups_resp_schema, "ListGroupsResponse", KAFKA_API_LIST_GROUPS,
+    0, 5, 3, S, list_groups_resp_f);
 #undef S
 
 /* ---- DescribeGroups ------------------------------------------------- */
@@ -466,9 +462,8 @@ static const kafka_field consumer_protocol_subscription_f[] = {
     FD(S, generation_id, KT_I32, 2, -1),
     FN(S, rack_id, KT_STRING, 3, 3, 1),
 };
-TOP(kafka_consumer_protocol_subscription_schema,
-    "ConsumerProtocolSubscription", -1, 0, 3, NN, S,
-    consumer_protocol_subscription_f);
+TOP(kafka_consumer_protocol_subscription_schema, "ConsumerProtocolSubscription",
+    -1, 0, 3, NN, S, consumer_protocol_subscription_f);
 #undef S
 
 #define S kafka_consumer_protocol_assignment
@@ -476,8 +471,8 @@ static const kafka_field consumer_protocol_assignment_f[] = {
     FA(S, assigned_partitions, 0, NN, &consumer_protocol_tp_s, 0),
     FN(S, user_data, KT_BYTES, 0, 0, 1),
 };
-TOP(kafka_consumer_protocol_assignment_schema, "ConsumerProtocolAssignment",
-    -1, 0, 3, NN, S, consumer_protocol_assignment_f);
+TOP(kafka_consumer_protocol_assignment_schema, "ConsumerProtocolAssignment", -1,
+    0, 3, NN, S, consumer_protocol_assignment_f);
 #undef S
 
 int kafka_embedded_decode(const kafka_schema *s, buf_view bytes,

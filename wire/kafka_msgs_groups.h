@@ -138,7 +138,7 @@ typedef struct kafka_leave_group_req_member {
 
 typedef struct kafka_leave_group_req {
     buf_view group_id;
-    buf_view member_id;                                 /* 0-2 */
+    buf_view member_id;                                /* 0-2 */
     KAFKA_ARRAY(kafka_leave_group_req_member) members; /* 3+ */
 } kafka_leave_group_req;
 
@@ -205,8 +205,8 @@ typedef struct kafka_offset_fetch_req_topic {
 
 typedef struct kafka_offset_fetch_req_group {
     buf_view group_id;
-    buf_view member_id;   /* 9+ ? =null */
-    int32_t member_epoch; /* 9+ =-1 */
+    buf_view member_id;                               /* 9+ ? =null */
+    int32_t member_epoch;                             /* 9+ =-1 */
     KAFKA_ARRAY(kafka_offset_fetch_req_topic) topics; /* ? (null = all) */
 } kafka_offset_fetch_req_group;
 
@@ -238,9 +238,9 @@ typedef struct kafka_offset_fetch_resp_group {
 } kafka_offset_fetch_resp_group;
 
 typedef struct kafka_offset_fetch_resp {
-    int32_t throttle_time_ms;                           /* 3+ */
+    int32_t throttle_time_ms;                          /* 3+ */
     KAFKA_ARRAY(kafka_offset_fetch_resp_topic) topics; /* 0-7 */
-    int16_t error_code;                                 /* 2-7 */
+    int16_t error_code;                                /* 2-7 */
     KAFKA_ARRAY(kafka_offset_fetch_resp_group) groups; /* 8+ */
 } kafka_offset_fetch_resp;
 

@@ -13,13 +13,13 @@
 
 #include "kafka.h"
 
-#define V KAFKA_VMAX
+#define V  KAFKA_VMAX
 #define NN KAFKA_VNEVER
 
 /* general row */
 #define FX(st, nm, ty, fr, un, nf, tg, sub, df)                                \
     {                                                                          \
-        #nm, ty, fr, un, nf, tg, (uint32_t)offsetof(st, nm), sub, df           \
+#nm, ty, fr, un, nf, tg, (uint32_t)offsetof(st, nm), sub, df           \
     }
 /* plain field from version fr */
 #define F(st, nm, ty, fr) FX(st, nm, ty, fr, V, NN, -1, NULL, 0)
@@ -34,10 +34,10 @@
 
 #define NF(a) ((uint16_t)(sizeof(a) / sizeof((a)[0])))
 #define NESTED(var, nm, st, fields)                                            \
-    static const kafka_schema var = {nm, -1, 0, 0, NN, fields, NF(fields),     \
-                                     (uint32_t)sizeof(st)}
+    static const kafka_schema var = {                                          \
+        nm, -1, 0, 0, NN, fields, NF(fields), (uint32_t)sizeof(st)}
 #define TOP(var, nm, key, mn, mx, fl, st, fields)                              \
-    const kafka_schema var = {nm, key, mn, mx, fl, fields, NF(fields),         \
-                              (uint32_t)sizeof(st)}
+    const kafka_schema var = {nm, key,    mn,         mx,                      \
+                              fl, fields, NF(fields), (uint32_t)sizeof(st)}
 
 #endif /* FERRY_KAFKA_TABLE_H */
