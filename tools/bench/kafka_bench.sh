@@ -29,6 +29,7 @@ RDPERF=""
 DO_SYNC=1
 PROFILE_DIR=""
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-180}   # seconds, any single produce/consume phase
+RAW_SCALE=${RAW_SCALE:-10}            # raw-socket reference pushes this many runs' bytes
 
 usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
@@ -162,7 +163,8 @@ echo "date:      $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine:   $(nproc) CPUs, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
 echo "kernel:    $(uname -sr)"
 echo "commit:    $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- broker store wire 2>/dev/null || echo ' (+ uncommitted changes in broker/ store/ wire/)')"
-echo "broker:    $BROKER ($(strings "$BROKER" 2>/dev/null | grep -m1 -E '^GCC: ' || echo 'compiler unknown'))"
+CCVER=$({ strings "$BROKER" 2>/dev/null || true; } | grep -m1 -E '^GCC: ' || true)
+echo "broker:    $BROKER (${CCVER:-compiler unknown})"
 echo "load tool: $RDPERF ($("$RDPERF" -h 2>&1 | grep -m1 -o 'librdkafka version [^ ]*' || true))"
 echo "python:    $("$PY" --version 2>&1) (raw-socket reference)"
 echo "workload:  $MSGS x $SIZE-byte messages per run, $RUNS runs, one new 1-partition topic per run"
@@ -246,21 +248,20 @@ profile_workload() { # LABEL ACKS CODEC
     mkdir -p "$PROFILE_DIR"
     d=$PROFILE_DIR/$label
     echo "   profiling $label into $d-* (unmeasured extra runs)"
+    # the consume runs read back the topics written by the produce runs
     for ph in p c; do
-        t="prof-$label-stat-$$"
-        [ $ph = c ] || true
-        profile_phase "$d-$ph-stat" $ph "$t-$ph" "$acks" "$codec" -- \
+        t="prof-$label-$$"
+        profile_phase "$d-$ph-stat" $ph "$t-stat" "$acks" "$codec" -- \
             perf stat -e task-clock,page-faults,minor-faults,major-faults,context-switches,cpu-migrations -p "$BPID"
-        profile_phase "$d-$ph-trace" $ph "$t-$ph-tr" "$acks" "$codec" -- \
+        profile_phase "$d-$ph-trace" $ph "$t-trace" "$acks" "$codec" -- \
             perf trace -s -p "$BPID" -o "$d-$ph-trace.summary"
-        profile_phase "$d-$ph-record" $ph "$t-$ph-rec" "$acks" "$codec" -- \
+        profile_phase "$d-$ph-record" $ph "$t-rec" "$acks" "$codec" -- \
             perf record -g -F 2000 -p "$BPID" -o "$d-$ph.perf.data"
         perf report -i "$d-$ph.perf.data" --no-children --sort symbol --stdio 2>/dev/null |
             grep -E '^ +[0-9.]+%' | head -n 40 >"$d-$ph-top.txt" || true
         perf report -i "$d-$ph.perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
             grep -E '^ +[0-9.]+%' | head -n 60 >"$d-$ph-children.txt" || true
     done
-    # the consume profile runs read topics produced during the produce profile runs
 }
 
 # ------------------------------------------------------------ raw socket
@@ -303,14 +304,17 @@ bench_workload acks1-zstd ASYNC_FLUSH 1 zstd
 RAW_BYTES=$(awk '$1=="acks1-none"{print $12}' "$RESULTS" | median)
 RAW_BYTES=${RAW_BYTES%.*}
 [ -n "$RAW_BYTES" ] && [ "$RAW_BYTES" != "-" ] || RAW_BYTES=$((MSGS * SIZE))
-echo "-- raw loopback TCP sink, $RAW_BYTES bytes per run (= broker rchar of an uncompressed produce run), python recv_into"
+# push RAW_SCALE times those bytes so the CPU time is well above the 1/CLK_TCK grain
+RAW_TOTAL=$((RAW_BYTES * RAW_SCALE))
+echo "-- raw loopback TCP sink: $RAW_SCALE x $RAW_BYTES bytes per run (= ${RAW_SCALE} x broker rchar of one"
+echo "   uncompressed produce run of $MSGS messages), python recv_into; per million equivalent messages"
 printf '%9s %4s %10s %9s %9s %9s %9s\n' readsize run MB/s 'eq_msg/s' cpu_s/M usr_s/M sys_s/M
 for rs in 65536 4096; do
     for run in $(seq 1 "$RUNS"); do
-        read -r got secs ut st _minf <<<"$(timeout "$PHASE_TIMEOUT" "$PY" "$WORK/rawsink.py" "$rs" "$RAW_BYTES")"
-        [ "$got" = "$RAW_BYTES" ] || { echo "raw sink got $got of $RAW_BYTES bytes" >&2; exit 1; }
-        # "equivalent messages" = MSGS (the bytes of one produce run); per million of them
-        awk -v rs="$rs" -v r="$run" -v g="$got" -v s="$secs" -v u="$ut" -v y="$st" -v n="$MSGS" 'BEGIN{
+        read -r got secs ut st _minf <<<"$(timeout "$PHASE_TIMEOUT" "$PY" "$WORK/rawsink.py" "$rs" "$RAW_TOTAL")"
+        [ "$got" = "$RAW_TOTAL" ] || { echo "raw sink got $got of $RAW_TOTAL bytes" >&2; exit 1; }
+        # equivalent messages: MSGS per RAW_BYTES (the bytes of one produce run)
+        awk -v rs="$rs" -v r="$run" -v g="$got" -v s="$secs" -v u="$ut" -v y="$st" -v n="$((MSGS * RAW_SCALE))" 'BEGIN{
             printf "%9s %4s %10.1f %9.0f %9.3f %9.3f %9.3f\n", rs, r, g/s/1e6, n/s, (u+y)*1e6/n, u*1e6/n, y*1e6/n}' |
             tee -a "$WORK/raw.txt"
     done
