@@ -59,6 +59,7 @@ struct broker {
     broker_task *post_head, *post_tail;
     struct event *fetch_wake_ev; /* re-checks waiting fetches */
     kreq *waiting_fetches;   /* long polls */
+    kconn *conns;            /* open Kafka connections */
     struct event *retention_ev;
     int n_conns;
     int stopping;

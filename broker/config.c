@@ -193,8 +193,8 @@ static int config_apply(broker_config *cfg, const config_key *k,
                      k->name, value);
             return -1;
         }
-        /* fall through: stored as a string */
-        /* FALLTHROUGH */
+        /* stored as a string, like CFG_STR */
+        __attribute__((fallthrough));
     case CFG_STR: {
         char **slot = (char **)(base + k->offset);
         char *dup = strdup(value);

@@ -27,6 +27,7 @@
 #include "kafka_record_batch.h"
 
 struct kconn {
+    kconn *prev_conn, *next_conn; /* broker->conns (open sockets only) */
     broker *b;
     kafka_listener *lst; /* the listener it came in on */
     struct bufferevent *bev;

@@ -101,6 +101,13 @@ static void kconn_close(kconn *c)
         return;
     c->closed = 1;
     log_debug("kafka", c->peer, "connection closed");
+    if (c->prev_conn)
+        c->prev_conn->next_conn = c->next_conn;
+    else if (c->b->conns == c)
+        c->b->conns = c->next_conn;
+    if (c->next_conn)
+        c->next_conn->prev_conn = c->prev_conn;
+    c->prev_conn = c->next_conn = NULL;
     if (c->bev) {
         bufferevent_free(c->bev);
         c->bev = NULL;
@@ -458,12 +465,20 @@ static void kafka_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     }
     bufferevent_setcb(c->bev, kconn_read_cb, kconn_write_cb, kconn_event_cb,
                       c);
+    /* libevent reads 4 KiB per call by default: three syscalls per 4 KiB
+     * of produce traffic.  Larger reads cut that by ~16x. */
+    bufferevent_set_max_single_read(c->bev, 256 * 1024);
+    bufferevent_set_max_single_write(c->bev, 1024 * 1024);
     bufferevent_setwatermark(c->bev, EV_WRITE, KCONN_OUT_HIGH / 2, 0);
     /* never buffer more than one maximal frame of unread input */
     bufferevent_setwatermark(
         c->bev, EV_READ, 0,
         (size_t)b->cfg->socket_request_max_bytes + 4);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    c->next_conn = b->conns;
+    if (b->conns)
+        b->conns->prev_conn = c;
+    b->conns = c;
     log_debug("kafka", c->peer, "connection accepted");
 }
 
@@ -699,6 +714,8 @@ int kafka_server_start(broker *b, char *err, size_t errlen)
 
 void kafka_server_stop(broker *b)
 {
+    while (b->conns)
+        kconn_close(b->conns);
     for (int i = 0; i < 2; i++) {
         if (b->kafka[i].l) {
             evconnlistener_free(b->kafka[i].l);
