@@ -716,7 +716,7 @@ int commitlog_flush(store *st, int64_t pos)
         if (rc)
             return rc;
     }
-    int64_t cur = atomic_load(&cl->flushed_pos);
+    long long cur = atomic_load(&cl->flushed_pos);
     while (cur < pos &&
            !atomic_compare_exchange_weak(&cl->flushed_pos, &cur, pos))
         ;
@@ -759,9 +759,11 @@ static void *commitlog_warm_main(void *arg)
                 seg_start = seg->start;
                 warmed = off & ~(uint64_t)(page - 1);
             }
-            uint64_t target = off + WARM_AHEAD;
+            /* madvise needs page-aligned ranges: keep both ends aligned,
+             * so EINVAL below can only mean "advice not supported" */
+            uint64_t target = (off + WARM_AHEAD) & ~(uint64_t)(page - 1);
             if (target > seg->size)
-                target = seg->size;
+                target = seg->size & ~(uint64_t)(page - 1);
             while (warmed < target &&
                    !atomic_load_explicit(&st->warm_stop,
                                          memory_order_relaxed)) {
