@@ -75,8 +75,9 @@ compat_java_prepare() {
     local ok=0
     if [ -s "$cpfile" ]; then
         ok=1
-        local jar
-        IFS=: read -r -a jars <"$cpfile"
+        local jar jars
+        # no newline at the end of the file: read then returns 1
+        IFS=: read -r -a jars <"$cpfile" || true
         for jar in "${jars[@]}"; do
             [ -f "$jar" ] || ok=0
         done
