@@ -77,9 +77,8 @@ refused_kcat() {
         cat "$w/refused.out" >&2
         fail "kcat $what: failed, but not with a TLS error"
     }
-    say "kcat $what: refused: $(grep -v '^%' "$w/refused.out" | tail -n 1 | cut -c1-200)"
-    say "  client log: $(grep -m1 -i 'ssl\|handshake\|certificate' \
-        "$w/refused.out" | cut -c1-240 || true)"
+    say "kcat $what: refused: $(grep -m1 -io 'ssl routines::.*' \
+        "$w/refused.out" | cut -c1-160 || true)"
 }
 
 run_java() { # run_java WHAT SECS OUT ARGS...: TlsClient, output shown on failure
