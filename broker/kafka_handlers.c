@@ -715,7 +715,10 @@ static int64_t fetch_collect(kreq *r, store_queue *q, int64_t off,
             break;
         rr->base.release = record_ref_release;
         rr->st = st;
-        if (store_read_record(st, e.commitlog_pos, &rr->rec) != 0) {
+        /* The Kafka batch carries its own CRC-32C, which clients can check;
+         * skipping the record CRC here saves a quarter of fetch CPU. */
+        if (store_read_record_ex(st, e.commitlog_pos, &rr->rec,
+                                 STORE_READ_NO_CRC) != 0) {
             log_error("kafka", r->conn->peer,
                       "unreadable record at CommitLog position %" PRId64
                       ": %s",

@@ -536,7 +536,16 @@ int commitlog_aux_parse(const uint8_t *aux, uint32_t aux_len,
     return off == aux_len ? 0 : -1;
 }
 
+static int commitlog_check_ex(const uint8_t *p, uint64_t avail,
+                              uint32_t *size, int check_crc);
+
 int commitlog_check(const uint8_t *p, uint64_t avail, uint32_t *size)
+{
+    return commitlog_check_ex(p, avail, size, 1);
+}
+
+static int commitlog_check_ex(const uint8_t *p, uint64_t avail,
+                              uint32_t *size, int check_crc)
 {
     if (avail == 0)
         return COMMITLOG_SCAN_BLANK;
@@ -576,8 +585,8 @@ int commitlog_check(const uint8_t *p, uint64_t avail, uint32_t *size)
             return COMMITLOG_SCAN_BAD;
         keys += 6 + buf_get_u16be(keys + 4);
     }
-    if (crc32c(0, p + CL_OFF_KIND, total - 12) !=
-        buf_get_u32be(p + CL_OFF_CRC))
+    if (check_crc && crc32c(0, p + CL_OFF_KIND, total - 12) !=
+                         buf_get_u32be(p + CL_OFF_CRC))
         return COMMITLOG_SCAN_BAD;
     *size = total;
     return COMMITLOG_SCAN_RECORD;
@@ -628,6 +637,12 @@ void commitlog_decode(const uint8_t *p, uint32_t size, int64_t pos,
 
 int store_read_record(store *st, int64_t commitlog_pos, store_record *rec)
 {
+    return store_read_record_ex(st, commitlog_pos, rec, 0);
+}
+
+int store_read_record_ex(store *st, int64_t commitlog_pos, store_record *rec,
+                         int flags)
+{
     commitlog *cl = &st->cl;
     int64_t end = atomic_load_explicit(&cl->write_pos, memory_order_acquire);
     if (commitlog_pos < atomic_load_explicit(&cl->min_pos,
@@ -642,7 +657,8 @@ int store_read_record(store *st, int64_t commitlog_pos, store_record *rec)
     if ((uint64_t)(end - seg->start) < seg->size)
         avail = (uint64_t)(end - commitlog_pos);
     uint32_t size = 0;
-    int k = commitlog_check(seg->map + off, avail, &size);
+    int k = commitlog_check_ex(seg->map + off, avail, &size,
+                               !(flags & STORE_READ_NO_CRC));
     if (k != COMMITLOG_SCAN_RECORD) {
         if (k == COMMITLOG_SCAN_BAD)
             store_set_err(st,

@@ -219,6 +219,13 @@ int64_t store_flushed_pos(store *st);
 /* Reads and validates (magic, length, CRC) the record at pos. */
 int store_read_record(store *st, int64_t commitlog_pos, store_record *rec);
 void store_record_release(store *st, store_record *rec);
+/* As store_read_record; flags STORE_READ_NO_CRC skips the CRC (magic and
+ * every length are still checked).  For hot read paths whose consumer
+ * checks its own end-to-end checksum (a Kafka batch carries one); records
+ * were CRC-checked by recovery when they were not known durable. */
+#define STORE_READ_NO_CRC 1
+int store_read_record_ex(store *st, int64_t commitlog_pos, store_record *rec,
+                         int flags);
 /* Per-message tag hash and index keys of a record, from its aux section. */
 int64_t store_record_tag_hash(const store_record *rec, int32_t batch_index);
 
