@@ -6,7 +6,8 @@
  *
  * Produces N messages with enable.idempotence=true (acks=all, up to 5
  * requests in flight), message i with value "m<i>" to partition
- * i % PARTITIONS, in small batches so that there are many Produce requests.
+ * i % PARTITIONS, at RATE messages/s in small batches, so that there are
+ * many Produce requests over several seconds.
  * request.timeout.ms is short, so a dropped response makes librdkafka time
  * the request out, reconnect and retry with the same producer id and
  * sequence numbers. Every message must be reported delivered without
@@ -29,6 +30,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* production pace, messages per second */
+#define RATE 2000
 
 static int failures;
 static int fatal_seen;
@@ -147,11 +151,12 @@ static int produce(const char *bootstrap, const char *topic, int parts, int n)
             FAIL("produce %d: %s", i, rd_kafka_err2name(e));
             break;
         }
-        /* a steady trickle: many requests, the faults hit mid-stream */
-        if (i % 200 == 199)
-            rd_kafka_poll(rk, 10);
-        else
-            rd_kafka_poll(rk, 0);
+        /* a steady RATE messages/s: many small requests over several
+         * seconds, so the faults hit mid-stream with more in flight */
+        rd_kafka_poll(rk, 0);
+        long long due = t0 + (long long)i * 1000 / RATE;
+        while (now_ms() < due)
+            rd_kafka_poll(rk, 1);
     }
     long long deadline = now_ms() + 110000;
     while (rd_kafka_outq_len(rk) > 0 && now_ms() < deadline && !fatal_seen)

@@ -2,16 +2,20 @@
 """dropproxy: a fault-injecting TCP proxy for the Kafka protocol.
 
     dropproxy.py LISTEN_PORT TARGET_HOST:TARGET_PORT [--every K]
-                 [--max-faults M] [--lifetime SECS]
+                 [--min-gap SECS] [--max-faults M] [--lifetime SECS]
 
 Accepts on 127.0.0.1:LISTEN_PORT and forwards each connection to the
 target. It reads the request frames (size, api_key, api_version,
-correlation_id) to know which response answers which request. Every K-th
-Produce response (counted over all connections) is not delivered: the
-faults alternate between
+correlation_id) to know which response answers which request. A Produce
+response is withheld when at least K Produce responses (counted over all
+connections) went through since the last fault and at least --min-gap
+seconds passed (so a dropped response can time out on its own before the
+next fault closes its connection). The faults alternate between
 
-  drop   the response is discarded and the connection stays open, so the
-         client's request times out (and librdkafka then reconnects);
+  drop   the response and every later response on that connection are
+         discarded while the connection stays open (as when the network
+         stalls: TCP never delivers a later response without an earlier
+         one), so the client's requests time out and it reconnects;
   close  both sides are closed right after the broker answered, so the
          client sees a broken connection with the request in flight.
 
@@ -35,22 +39,30 @@ PRODUCE = 0
 
 
 class State:
-    def __init__(self, every, max_faults):
+    def __init__(self, every, max_faults, min_gap):
         self.lock = threading.Lock()
         self.every = every
         self.max_faults = max_faults
+        self.min_gap = min_gap
+        self.last_fault = -1e9
         self.produce_responses = 0
+        self.since_fault = 0
         self.faults = 0
 
     def next_fault(self):
         """Called for every Produce response: None or 'drop' / 'close'."""
         with self.lock:
             self.produce_responses += 1
+            self.since_fault += 1
             if self.faults >= self.max_faults:
                 return None
-            if self.produce_responses % self.every != 0:
+            if self.since_fault < self.every:
+                return None
+            if time.monotonic() - self.last_fault < self.min_gap:
                 return None
             self.faults += 1
+            self.since_fault = 0
+            self.last_fault = time.monotonic()
             return "drop" if self.faults % 2 == 1 else "close"
 
 
@@ -70,6 +82,7 @@ class Link:
         self.pending = {}  # correlation id -> (api_key, api_version)
         self.lock = threading.Lock()
         self.closed = False
+        self.stalled = False
 
     def close(self):
         with self.lock:
@@ -143,6 +156,8 @@ class Link:
 
     def responses(self):
         for frame in self.frames(self.server):
+            if self.stalled:
+                continue
             fault = None
             if len(frame) >= 8:
                 (corr,) = struct.unpack(">i", frame[4:8])
@@ -157,6 +172,7 @@ class Link:
                         % (self.state.faults, fault, api[1], corr, self.num)
                     )
             if fault == "drop":
+                self.stalled = True
                 continue
             if fault == "close":
                 break
@@ -184,11 +200,12 @@ def main():
     ap.add_argument("listen_port", type=int)
     ap.add_argument("target")
     ap.add_argument("--every", type=int, default=5)
+    ap.add_argument("--min-gap", type=float, default=0.0)
     ap.add_argument("--max-faults", type=int, default=6)
     ap.add_argument("--lifetime", type=float, default=300)
     args = ap.parse_args()
     host, port = args.target.rsplit(":", 1)
-    state = State(max(args.every, 1), args.max_faults)
+    state = State(max(args.every, 1), args.max_faults, args.min_gap)
 
     lsock = socket.socket()
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
