@@ -40,8 +40,15 @@ step() {
     local secs=$1 what=$2
     shift 2
     local rc=0
+    # Unset STEP_OUT/STEP_ERR: inherit fd 1/2 as they are. (Opening
+    # /dev/stdout with > would truncate the file a caller's stdout is
+    # redirected to, wiping the log of a run by hand.)
+    local out err
+    if [ -n "${STEP_OUT:-}" ]; then exec {out}>"$STEP_OUT"; else exec {out}>&1; fi
+    if [ -n "${STEP_ERR:-}" ]; then exec {err}>"$STEP_ERR"; else exec {err}>&2; fi
     timeout --kill-after=5 "$secs" "$@" <"${STEP_IN:-/dev/null}" \
-        >"${STEP_OUT:-/dev/stdout}" 2>"${STEP_ERR:-/dev/stderr}" || rc=$?
+        >&"$out" 2>&"$err" || rc=$?
+    exec {out}>&- {err}>&-
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         fail "$what: timed out after ${secs}s"
     elif [ "$rc" -ne 0 ]; then
