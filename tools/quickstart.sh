@@ -1,26 +1,19 @@
 #!/usr/bin/env bash
-# quickstart.sh - the newcomer's first command: install the build
-# dependencies (Debian/Ubuntu, via apt-get), build Ferry into ./build and
-# start a standalone broker with its data in ./data (Ctrl-C stops it
-# cleanly).  Extra arguments go to ferry-broker, e.g.
+# quickstart.sh - the newcomer's first command: install the build and test
+# dependencies (Debian/Ubuntu, via apt-get: tools/install-deps.sh), build
+# Ferry into ./build and start a standalone broker with its data in ./data
+# (Ctrl-C stops it cleanly).  Extra arguments go to ferry-broker, e.g.
 #   ./tools/quickstart.sh --listeners=PLAINTEXT://127.0.0.1:9092
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-deps=(build-essential cmake ninja-build pkg-config libevent-dev libssl-dev
-      libzstd-dev libcmocka-dev librdkafka-dev libjansson-dev liblz4-dev
-      libsnappy-dev zlib1g-dev kcat)
-missing=()
-for p in "${deps[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-    missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "quickstart: installing ${missing[*]}"
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+# Build and test dependencies, installed only when something is missing.
+if ! command -v cmake >/dev/null || ! command -v kcat >/dev/null ||
+   ! pkg-config --exists libevent libzstd cmocka jansson rdkafka 2>/dev/null ||
+   ! command -v mvn >/dev/null || ! command -v node >/dev/null ||
+   ! command -v zstd >/dev/null || ! command -v openssl >/dev/null ||
+   ! /usr/bin/python3 -c 'import kafka, confluent_kafka' 2>/dev/null; then
+  ./tools/install-deps.sh
 fi
 
 cmake -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
