@@ -74,7 +74,10 @@ static const config_key config_keys[] = {
      "on corruption that is not a torn tail, truncate the CommitLog there "
      "instead of refusing to start (loses data after the damage)"},
     {"listeners", NULL, CFG_STR, O(listeners), "PLAINTEXT://0.0.0.0:9092", 0,
-     0, "Kafka listener, PLAINTEXT://host:port (port 0 disables)"},
+     0,
+     "Kafka listeners, PLAINTEXT://host:port[,SSL://host:port] (port 0 "
+     "disables one); with ssl.certificate.location set and no SSL:// entry, "
+     "TLS listens on port 9093"},
     {"advertised.listeners", NULL, CFG_STR, O(advertised_listeners), "", 0, 0,
      "Kafka address given to clients in Metadata (default: listeners, with "
      "0.0.0.0 replaced by 127.0.0.1)"},

@@ -640,15 +640,15 @@ static int tls_listener_ctx(broker *b, kafka_listener *kl, char *err,
 }
 
 static int kafka_listener_start(broker *b, kafka_listener *kl,
-                                const char *proto, char *err, size_t errlen)
+                                const char *proto, const char *list,
+                                char *err, size_t errlen)
 {
     char host[256];
     int port;
-    int rc = config_find_listener(b->cfg->listeners, proto, host, sizeof host,
-                                  &port);
+    int rc = config_find_listener(list, proto, host, sizeof host, &port);
     if (rc < 0) {
         snprintf(err, errlen, "config key 'listeners': cannot parse '%s'",
-                 b->cfg->listeners);
+                 list);
         return -1;
     }
     if (rc == 1 || port == 0) {
@@ -703,9 +703,29 @@ int kafka_server_start(broker *b, char *err, size_t errlen)
 {
     for (int i = 0; i < 2; i++)
         b->kafka[i].b = b;
-    if (kafka_listener_start(b, &b->kafka[0], "PLAINTEXT", err, errlen) !=
-            0 ||
-        kafka_listener_start(b, &b->kafka[1], "SSL", err, errlen) != 0)
+    const char *list = b->cfg->listeners;
+    char implicit[300];
+    char host[256];
+    int port;
+    if (config_find_listener(list, "SSL", host, sizeof host, &port) == 1 &&
+        b->cfg->ssl_cert && *b->cfg->ssl_cert) {
+        /* a certificate but no SSL:// entry: TLS on 9093, same host as the
+         * plaintext listener (Kafka's customary TLS port) */
+        if (config_find_listener(list, "PLAINTEXT", host, sizeof host,
+                                 &port) != 0)
+            snprintf(host, sizeof host, "0.0.0.0");
+        snprintf(implicit, sizeof implicit, "SSL://%s%s%s:9093",
+                 strchr(host, ':') ? "[" : "", host,
+                 strchr(host, ':') ? "]" : "");
+        if (kafka_listener_start(b, &b->kafka[1], "SSL", implicit, err,
+                                 errlen) != 0)
+            return -1;
+    } else if (kafka_listener_start(b, &b->kafka[1], "SSL", list, err,
+                                    errlen) != 0) {
+        return -1;
+    }
+    if (kafka_listener_start(b, &b->kafka[0], "PLAINTEXT", list, err,
+                             errlen) != 0)
         return -1;
     if (!b->kafka[0].l && !b->kafka[1].l)
         log_warn("kafka", NULL, "no Kafka listener is enabled");
