@@ -3,19 +3,26 @@
 # rdkafka_performance, with a raw loopback-TCP reference measured in the same run.
 #
 #   tools/bench/kafka_bench.sh [-n MESSAGES] [-r RUNS] [--broker PATH]
-#                              [--rdkafka-perf PATH] [--no-sync] [--profile DIR]
+#                              [--rdkafka-perf PATH] [--no-sync] [--no-tls | --tls-only]
+#                              [--profile DIR]
 #
 # For each workload (100-byte messages; acks=1 uncompressed, acks=1 zstd under
-# ASYNC_FLUSH; acks=-1 uncompressed under SYNC_FLUSH) it starts a fresh broker on a
-# free 127.0.0.1 port with a temporary data dir, then RUNS times: produces MESSAGES to
-# a new single-partition topic, consumes them back from partition 0, and samples the
-# broker's /proc/PID/stat around each phase. It prints the median of each column.
+# ASYNC_FLUSH, each over plain TCP and over TLS; acks=-1 uncompressed under SYNC_FLUSH)
+# it starts a fresh broker on a free 127.0.0.1 port with a temporary data dir, then
+# RUNS times: produces MESSAGES to a new single-partition topic, consumes them back
+# from partition 0, and samples the broker's /proc/PID/stat around each phase. It
+# prints the median of each column.
 #
 # Broker CPU is utime+stime of the broker process (all threads) over the phase,
 # divided by CLK_TCK and scaled to one million messages. The tool's own rates are
 # reported as printed by rdkafka_performance (its final summary line).
 #
-# --profile DIR: after the measured runs of the two ASYNC workloads, do extra
+# TLS rows: the broker gets a PLAINTEXT and an SSL listener, with throw-away
+# certificates from tools/tls/make-certs.sh (needs openssl); the clients connect to the
+# SSL one (security.protocol=ssl, verifying against the test CA). --no-tls skips them,
+# --tls-only runs only them (plus the SYNC row unless --no-sync).
+#
+# --profile DIR: after the measured runs of each ASYNC workload, do extra
 # (unmeasured) runs under `perf stat`, `perf record -g` and `perf trace -s`, attached
 # to the broker PID, and leave the reports in DIR.
 set -euo pipefail
@@ -27,11 +34,13 @@ SIZE=100
 BROKER=""
 RDPERF=""
 DO_SYNC=1
+DO_PLAIN=1
+DO_TLS=1
 PROFILE_DIR=""
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-180}   # seconds, any single produce/consume phase
 RAW_SCALE=${RAW_SCALE:-10}            # raw-socket reference pushes this many runs' bytes
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -40,11 +49,14 @@ while [ $# -gt 0 ]; do
         --broker) BROKER=$2; shift 2 ;;
         --rdkafka-perf) RDPERF=$2; shift 2 ;;
         --no-sync) DO_SYNC=0; shift ;;
+        --no-tls) DO_TLS=0; shift ;;
+        --tls-only) DO_PLAIN=0; DO_TLS=1; shift ;;
         --profile) PROFILE_DIR=$2; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "unknown option: $1" >&2; usage 2 ;;
     esac
 done
+[ "$DO_PLAIN$DO_TLS" != 00 ] || { echo "--no-tls with --tls-only leaves nothing to run" >&2; exit 2; }
 
 PY=$(command -v python3)
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -74,6 +86,7 @@ TICKS=$(getconf CLK_TCK)
 WORK=$(mktemp -d /tmp/ferry-kbench.XXXXXX)
 BPID=""
 PORT=""
+TLS_ARGS=()   # extra rdkafka_performance options of the current workload
 
 stop_broker() {
     [ -n "$BPID" ] || return 0
@@ -95,16 +108,32 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+if [ "$DO_TLS" = 1 ]; then
+    command -v openssl >/dev/null ||
+        { echo "TLS rows need the openssl command (or pass --no-tls)" >&2; exit 1; }
+    "$ROOT/tools/tls/make-certs.sh" "$WORK/certs" >/dev/null
+fi
+
 free_port() {
     "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_broker FLUSHTYPE
+# start_broker FLUSHTYPE [tls]  -> PORT is the port the clients use (the SSL one for tls)
 start_broker() {
-    local flush=$1
+    local flush=$1 tls=${2:-} listen tlsopt=()
     rm -rf "$WORK/data"; mkdir -p "$WORK/data"
     PORT=$(free_port)
-    "$BROKER" --storePathRootDir="$WORK/data" --listeners="PLAINTEXT://127.0.0.1:$PORT" \
+    listen="PLAINTEXT://127.0.0.1:$PORT"
+    TLS_ARGS=()
+    if [ "$tls" = tls ]; then
+        local plain_port=$PORT
+        while [ "$PORT" = "$plain_port" ]; do PORT=$(free_port); done
+        listen="$listen,SSL://127.0.0.1:$PORT"
+        tlsopt=(--ssl.certificate.location="$WORK/certs/server.pem"
+                --ssl.key.location="$WORK/certs/server.key")
+        TLS_ARGS=(-X security.protocol=ssl -X ssl.ca.location="$WORK/certs/ca.pem")
+    fi
+    "$BROKER" --storePathRootDir="$WORK/data" --listeners="$listen" "${tlsopt[@]}" \
         --flushDiskType="$flush" --num.partitions=1 --logLevel=warn \
         >"$WORK/broker.log" 2>&1 &
     BPID=$!
@@ -154,7 +183,19 @@ run_phase() {
 produce_cmd() { # TOPIC ACKS CODEC
     local codec=()
     [ "$3" = none ] || codec=(-z "$3")
-    echo "$RDPERF" -P -t "$1" -p 0 -s "$SIZE" -c "$MSGS" -b "127.0.0.1:$PORT" -a "$2" "${codec[@]}"
+    echo "$RDPERF" -P -t "$1" -p 0 -s "$SIZE" -c "$MSGS" -b "127.0.0.1:$PORT" -a "$2" "${codec[@]}" \
+        "${TLS_ARGS[@]}"
+}
+consume_cmd() { # TOPIC
+    echo "$RDPERF" -C -t "$1" -p 0 -o beginning -e -b "127.0.0.1:$PORT" "${TLS_ARGS[@]}"
+}
+
+# "TLSv1.3 TLS_AES_256_GCM_SHA384" as negotiated by openssl s_client with the broker's
+# SSL listener (the same OpenSSL defaults librdkafka uses; not necessarily identical)
+tls_params() {
+    openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$WORK/certs/ca.pem" \
+        -servername localhost </dev/null 2>/dev/null |
+        awk '/^New, /{print $2, $NF; exit}' | tr -d ,
 }
 
 # --------------------------------------------------------------- header
@@ -167,6 +208,7 @@ CCVER=$({ strings "$BROKER" 2>/dev/null || true; } | grep -m1 -E '^GCC: ' || tru
 echo "broker:    $BROKER (${CCVER:-compiler unknown})"
 echo "load tool: $RDPERF ($("$RDPERF" -h 2>&1 | grep -m1 -o 'librdkafka version [^ ]*' || true))"
 echo "python:    $("$PY" --version 2>&1) (raw-socket reference)"
+[ "$DO_TLS" = 1 ] && echo "tls:       $(openssl version) (openssl CLI); certificates from tools/tls/make-certs.sh (EC P-256)"
 echo "workload:  $MSGS x $SIZE-byte messages per run, $RUNS runs, one new 1-partition topic per run"
 echo "data dir:  $WORK/data ($(df -T "$WORK" | awk 'NR==2{print $2}'))"
 echo
@@ -174,11 +216,15 @@ echo
 RESULTS="$WORK/results.txt"   # workload run p_msgs p_mb p_cpu c_msgs c_mb c_cpu p_sys p_minflt
 : >"$RESULTS"
 
-# bench_workload LABEL FLUSH ACKS CODEC
+# bench_workload LABEL FLUSH ACKS CODEC [tls]
 bench_workload() {
-    local label=$1 flush=$2 acks=$3 codec=$4 run topic p_line c_line
-    start_broker "$flush"
-    echo "-- $label (flushDiskType=$flush, acks=$acks, compression=$codec, broker pid $BPID, port $PORT)"
+    local label=$1 flush=$2 acks=$3 codec=$4 tls=${5:-} run topic p_line c_line
+    start_broker "$flush" "$tls"
+    if [ "$tls" = tls ]; then
+        echo "-- $label (flushDiskType=$flush, acks=$acks, compression=$codec, TLS: $(tls_params || true), broker pid $BPID, SSL port $PORT)"
+    else
+        echo "-- $label (flushDiskType=$flush, acks=$acks, compression=$codec, broker pid $BPID, port $PORT)"
+    fi
     printf '%4s %11s %8s %9s %9s %9s %11s %8s %9s %9s\n' run prod_msg/s MB/s cpu_s/M usr_s/M sys_s/M \
         cons_msg/s MB/s cpu_s/M minflt/M
     for run in $(seq 1 "$RUNS"); do
@@ -194,8 +240,8 @@ bench_workload() {
         p_mb=$(sed -E 's/.* ([0-9]+) msgs\/s and ([0-9.]+) MB\/s.*/\2/' <<<"$p_line")
         echo "$p_rchar" >"$WORK/last_rchar"
 
-        run_phase "c-$label-$run" "$RDPERF" -C -t "$topic" -p 0 -o beginning -e \
-            -b "127.0.0.1:$PORT" || return 1
+        # shellcheck disable=SC2046
+        run_phase "c-$label-$run" $(consume_cmd "$topic") || return 1
         c_line=$(grep 'consumed in' "$PH_OUT" | tail -n1)
         if ! grep -q "^% $MSGS messages" <<<"$c_line"; then
             echo "consumer did not read all messages: $c_line" >&2; return 1
@@ -233,8 +279,8 @@ profile_phase() { # OUTBASE PHASE(p|c) TOPIC ACKS CODEC -- attacher args
         # shellcheck disable=SC2046
         timeout "$PHASE_TIMEOUT" $(produce_cmd "$topic" "$acks" "$codec") >/dev/null 2>&1 || true
     else
-        timeout "$PHASE_TIMEOUT" "$RDPERF" -C -t "$topic" -p 0 -o beginning -e \
-            -b "127.0.0.1:$PORT" >/dev/null 2>&1 || true
+        # shellcheck disable=SC2046
+        timeout "$PHASE_TIMEOUT" $(consume_cmd "$topic") >/dev/null 2>&1 || true
     fi
     kill -INT "$apid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$apid" 2>/dev/null || break; sleep 0.1; done
@@ -297,8 +343,14 @@ EOF
 write_sink
 
 # ------------------------------------------------------------------ main
-bench_workload acks1-none ASYNC_FLUSH 1 none
-bench_workload acks1-zstd ASYNC_FLUSH 1 zstd
+if [ "$DO_PLAIN" = 1 ]; then
+    bench_workload acks1-none ASYNC_FLUSH 1 none
+    bench_workload acks1-zstd ASYNC_FLUSH 1 zstd
+fi
+if [ "$DO_TLS" = 1 ]; then
+    bench_workload acks1-none-tls ASYNC_FLUSH 1 none tls
+    bench_workload acks1-zstd-tls ASYNC_FLUSH 1 zstd tls
+fi
 [ "$DO_SYNC" = 1 ] && bench_workload acksall-sync SYNC_FLUSH -1 none
 
 RAW_BYTES=$(awk '$1=="acks1-none"{print $12}' "$RESULTS" | median)
@@ -325,7 +377,7 @@ echo
 echo "== medians over $RUNS runs ($MSGS x $SIZE B messages; CPU = broker utime+stime per 1e6 messages)"
 printf '%-14s %11s %8s %9s %9s %9s %11s %8s %9s %10s\n' workload prod_msg/s MB/s cpu_s/M usr_s/M sys_s/M \
     cons_msg/s MB/s cpu_s/M minflt/M
-for w in acks1-none acks1-zstd acksall-sync; do
+for w in acks1-none acks1-zstd acks1-none-tls acks1-zstd-tls acksall-sync; do
     grep -q "^$w " "$RESULTS" || continue
     printf '%-14s' "$w"
     for col in 3:11 4:8 5:9 9:9 10:9 6:11 7:8 8:9 11:10; do
