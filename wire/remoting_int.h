@@ -1,0 +1,32 @@
+/*
+ * remoting_int.h - helpers shared by the remoting_*.c files: a compact JSON
+ * writer (fastjson-compatible output) and arena string copies.  Private to
+ * wire/.
+ */
+#ifndef FERRY_REMOTING_INT_H
+#define FERRY_REMOTING_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "wire_arena.h"
+
+/* A JSON string literal with quotes; escapes '"', '\\' and controls. */
+void remoting_json_str(buf_writer *w, const uint8_t *p, size_t n);
+static inline void remoting_json_view(buf_writer *w, buf_view v)
+{
+    remoting_json_str(w, v.ptr, v.len);
+}
+/* Raw text (punctuation, keys known to need no escaping). */
+void remoting_json_raw(buf_writer *w, const char *s);
+void remoting_json_i64(buf_writer *w, int64_t v);
+/* `"key":` */
+void remoting_json_key(buf_writer *w, const char *key);
+
+/* Copy n bytes into the arena, NUL-terminated; a view of it (ptr NULL and
+ * len 0 when out of memory: check with remoting_arena_failed). */
+buf_view remoting_arena_copy(wire_arena *a, const void *p, size_t n,
+                             int *failed);
+
+#endif /* FERRY_REMOTING_INT_H */
