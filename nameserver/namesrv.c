@@ -1,0 +1,652 @@
+/*
+ * namesrv.c - ferry-namesrv: the RocketMQ name server over the remoting
+ * protocol.  One libevent loop; each connection reads whole frames
+ * (remoting_frame_check, then the frame), decodes the header with
+ * wire/remoting.h, runs the code against the route table (route.c) and
+ * answers in the request's header encoding (JSON or ROCKETMQ binary) with
+ * the request's opaque.  Oneway requests get no answer.
+ *
+ * Codes served (ref rocketmq-remoting.md §2.2): REGISTER_BROKER,
+ * UNREGISTER_BROKER, BROKER_HEARTBEAT, QUERY_DATA_VERSION,
+ * GET_ROUTEINFO_BY_TOPIC, GET_BROKER_CLUSTER_INFO,
+ * GET_ALL_TOPIC_LIST_FROM_NAMESERVER, GET_TOPICS_BY_CLUSTER,
+ * DELETE_TOPIC_IN_NAMESRV, PUT/GET/DELETE_KV_CONFIG,
+ * GET_KVLIST_BY_NAMESPACE.  Anything else: REQUEST_CODE_NOT_SUPPORTED.
+ * A malformed frame closes its connection; nothing else is affected.
+ * Brokers expire after brokerTimeoutMillis without a registration or
+ * heartbeat, or at once when their connection closes.
+ *
+ * Not yet: the compressed REGISTER_BROKER body (refused with a clear
+ * SYSTEM_ERROR), TLS, embedding in ferry-broker --standalone.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <zlib.h>
+
+#include "log.h"
+#include "remoting.h"
+#include "route.h"
+
+typedef struct namesrv_config {
+    char bind[64];
+    int port;
+    int64_t broker_timeout_ms;
+    size_t max_frame;
+    char log_level[16];
+} namesrv_config;
+
+typedef struct ns_conn ns_conn;
+
+typedef struct namesrv {
+    ns_conn *conns; /* open connections, freed at shutdown */
+    struct event_base *base;
+    route_table *rt;
+    namesrv_config cfg;
+    uint64_t next_conn_id;
+    struct event *expire_ev;
+} namesrv;
+
+struct ns_conn {
+    ns_conn *prev, *next;
+    namesrv *ns;
+    struct bufferevent *bev;
+    uint64_t id;
+    char peer[64];
+    wire_arena arena;
+};
+
+static int64_t ns_now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* A NUL-terminated copy of an extField (in the arena), or NULL. */
+static const char *ext_str(ns_conn *c, const remoting_header *h,
+                           const char *key)
+{
+    buf_view v;
+    if (!remoting_ext_find(h, key, &v))
+        return NULL;
+    char *s = wire_arena_alloc(&c->arena, v.len + 1);
+    if (!s)
+        return NULL;
+    if (v.len)
+        memcpy(s, v.ptr, v.len);
+    return s;
+}
+
+/* Sends a response frame (body may be NULL). */
+static void ns_reply(ns_conn *c, const remoting_header *req, int32_t code,
+                     const char *remark, remoting_header *resp,
+                     const char *body, size_t body_len)
+{
+    if (req->flag & REMOTING_FLAG_ONEWAY)
+        return;
+    remoting_header h;
+    if (resp)
+        h = *resp;
+    else
+        memset(&h, 0, sizeof h);
+    h.code = code;
+    h.language = REMOTING_LANG_CPP;
+    h.version = REMOTING_VERSION_CURRENT;
+    h.opaque = req->opaque;
+    h.flag = REMOTING_FLAG_RESPONSE;
+    h.remark = remark ? remoting_view(remark) : (buf_view){NULL, 0, 1};
+    buf_writer w;
+    buf_writer_init(&w, 256 + body_len, 0);
+    if (remoting_frame_encode(&w, &h, req->serialize_type, body, body_len) ==
+            0 &&
+        !w.err)
+        bufferevent_write(c->bev, w.p, w.len);
+    else
+        log_error("namesrv", c->peer, "cannot encode the reply to code %d",
+                  req->code);
+    buf_writer_release(&w);
+}
+
+/* ---- REGISTER_BROKER ---------------------------------------------- */
+
+static void ns_register(ns_conn *c, const remoting_header *req, buf_view body)
+{
+    namesrv *ns = c->ns;
+    route_register reg;
+    memset(&reg, 0, sizeof reg);
+    reg.broker_name = ext_str(c, req, "brokerName");
+    reg.broker_addr = ext_str(c, req, "brokerAddr");
+    reg.cluster = ext_str(c, req, "clusterName");
+    reg.ha_addr = ext_str(c, req, "haServerAddr");
+    reg.conn_id = c->id;
+    if (remoting_ext_get_i64(req, "brokerId", &reg.broker_id) != 0 ||
+        !reg.broker_name || !reg.broker_addr || !reg.cluster) {
+        ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR,
+                 "brokerName, brokerAddr, clusterName and brokerId are "
+                 "required",
+                 NULL, NULL, 0);
+        return;
+    }
+    int64_t to = 0;
+    if (remoting_ext_get_i64(req, "heartbeatTimeoutMillis", &to) == 0)
+        reg.timeout_ms = to;
+    int compressed = 0;
+    remoting_ext_get_bool(req, "compressed", &compressed);
+    if (compressed) {
+        ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR,
+                 "compressed register body is not supported by "
+                 "ferry-namesrv; set compressedRegister=false",
+                 NULL, NULL, 0);
+        return;
+    }
+    int32_t crc = 0;
+    if (remoting_ext_get_i32(req, "bodyCrc32", &crc) == 0 && crc != 0) {
+        uLong k = crc32(0L, body.ptr, (uInt)body.len) & 0x7fffffff;
+        if ((int32_t)k != crc) {
+            ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR, "crc32 not match",
+                     NULL, NULL, 0);
+            return;
+        }
+    }
+    route_queue_data *qs = NULL;
+    int nq = 0;
+    json_t *root = NULL;
+    if (body.len) {
+        json_error_t jerr;
+        root = json_loadb((const char *)body.ptr, body.len,
+                          0, &jerr);
+        if (!root) {
+            log_warn("namesrv", c->peer, "bad register body: %s", jerr.text);
+            ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR,
+                     "register broker failed: body is not JSON", NULL, NULL,
+                     0);
+            return;
+        }
+        json_t *w = json_object_get(root, "topicConfigSerializeWrapper");
+        json_t *tt = json_object_get(w, "topicConfigTable");
+        json_t *dv = json_object_get(w, "dataVersion");
+        reg.version.counter =
+            json_integer_value(json_object_get(dv, "counter"));
+        reg.version.timestamp =
+            json_integer_value(json_object_get(dv, "timestamp"));
+        reg.version.state_version =
+            json_integer_value(json_object_get(dv, "stateVersion"));
+        size_t n = json_is_object(tt) ? json_object_size(tt) : 0;
+        qs = wire_arena_calloc(&c->arena, n ? n : 1, sizeof *qs);
+        const char *name;
+        json_t *tc;
+        if (qs && n)
+            json_object_foreach(tt, name, tc)
+            {
+                qs[nq].topic = name;
+                qs[nq].read_queues = (int32_t)json_integer_value(
+                    json_object_get(tc, "readQueueNums"));
+                qs[nq].write_queues = (int32_t)json_integer_value(
+                    json_object_get(tc, "writeQueueNums"));
+                qs[nq].perm =
+                    (int32_t)json_integer_value(json_object_get(tc, "perm"));
+                qs[nq].topic_sys_flag = (int32_t)json_integer_value(
+                    json_object_get(tc, "topicSysFlag"));
+                nq++;
+            }
+    }
+    reg.topics = qs;
+    reg.n_topics = nq;
+    const char *master = "";
+    int rc = route_register_broker(ns->rt, &reg, ns_now_ms(), &master);
+    if (rc != 0) {
+        json_decref(root);
+        ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR, "register broker failed",
+                 NULL, NULL, 0);
+        return;
+    }
+    log_info("namesrv", c->peer,
+             "broker %s (%s, id %lld, cluster %s) registered %d topics",
+             reg.broker_name, reg.broker_addr, (long long)reg.broker_id,
+             reg.cluster, nq);
+    remoting_header resp;
+    memset(&resp, 0, sizeof resp);
+    remoting_ext_add_str(&resp, &c->arena, "haServerAddr",
+                         reg.ha_addr ? reg.ha_addr : "");
+    remoting_ext_add_str(&resp, &c->arena, "masterAddr", master);
+    char *kv = route_kv_list_json(ns->rt, "ORDER_TOPIC_CONFIG");
+    ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, &resp, kv,
+             kv ? strlen(kv) : 0);
+    free(kv);
+    json_decref(root);
+}
+
+/* ---- dispatch ------------------------------------------------------ */
+
+static void ns_handle(ns_conn *c, const remoting_header *req, buf_view body)
+{
+    namesrv *ns = c->ns;
+    if (req->flag & REMOTING_FLAG_RESPONSE)
+        return; /* we send no requests; ignore stray responses */
+    char *json = NULL;
+    switch (req->code) {
+    case REMOTING_REQ_REGISTER_BROKER:
+        ns_register(c, req, body);
+        return;
+    case REMOTING_REQ_UNREGISTER_BROKER: {
+        const char *addr = ext_str(c, req, "brokerAddr");
+        int64_t id = 0;
+        remoting_ext_get_i64(req, "brokerId", &id);
+        if (addr && route_unregister_broker(ns->rt,
+                                            ext_str(c, req, "clusterName"),
+                                            ext_str(c, req, "brokerName"),
+                                            addr, id))
+            log_info("namesrv", c->peer, "broker %s unregistered", addr);
+        ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, NULL, NULL, 0);
+        return;
+    }
+    case REMOTING_REQ_BROKER_HEARTBEAT: {
+        const char *addr = ext_str(c, req, "brokerAddr");
+        if (addr)
+            route_touch(ns->rt, addr, ns_now_ms(), NULL);
+        ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, NULL, NULL, 0);
+        return;
+    }
+    case REMOTING_REQ_QUERY_DATA_VERSION: {
+        const char *addr = ext_str(c, req, "brokerAddr");
+        route_data_version v = {0, 0, 0};
+        int known = addr && route_touch(ns->rt, addr, ns_now_ms(), &v);
+        int changed = 1;
+        json_t *sent = body.len ? json_loadb((const char *)body.ptr,
+                                             body.len, 0, NULL)
+                                : NULL;
+        if (known && sent &&
+            json_integer_value(json_object_get(sent, "counter")) ==
+                v.counter &&
+            json_integer_value(json_object_get(sent, "timestamp")) ==
+                v.timestamp &&
+            json_integer_value(json_object_get(sent, "stateVersion")) ==
+                v.state_version)
+            changed = 0;
+        json_decref(sent);
+        remoting_header resp;
+        memset(&resp, 0, sizeof resp);
+        remoting_ext_add_str(&resp, &c->arena, "changed",
+                             changed ? "true" : "false");
+        json_t *vj = json_pack("{s:I,s:I,s:I}", "counter",
+                               (json_int_t)v.counter, "stateVersion",
+                               (json_int_t)v.state_version, "timestamp",
+                               (json_int_t)v.timestamp);
+        json = json_dumps(vj, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(vj);
+        ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, &resp, json,
+                 json ? strlen(json) : 0);
+        free(json);
+        return;
+    }
+    case REMOTING_REQ_GET_ROUTEINFO_BY_TOPIC: {
+        const char *topic = ext_str(c, req, "topic");
+        json = topic ? route_topic_route_json(ns->rt, topic) : NULL;
+        if (!json) {
+            char remark[512];
+            snprintf(remark, sizeof remark,
+                     "No topic route info in name server for the topic: %s",
+                     topic ? topic : "");
+            ns_reply(c, req, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL,
+                     NULL, 0);
+            return;
+        }
+        break;
+    }
+    case REMOTING_REQ_GET_BROKER_CLUSTER_INFO:
+        json = route_cluster_info_json(ns->rt);
+        break;
+    case REMOTING_REQ_GET_ALL_TOPIC_LIST_FROM_NAMESERVER:
+        json = route_topic_list_json(ns->rt, NULL);
+        break;
+    case REMOTING_REQ_GET_TOPICS_BY_CLUSTER:
+        json = route_topic_list_json(ns->rt, ext_str(c, req, "cluster"));
+        break;
+    case REMOTING_REQ_DELETE_TOPIC_IN_NAMESRV: {
+        const char *topic = ext_str(c, req, "topic");
+        if (topic)
+            route_delete_topic(ns->rt, topic,
+                               ext_str(c, req, "clusterName"));
+        ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, NULL, NULL, 0);
+        return;
+    }
+    case REMOTING_REQ_PUT_KV_CONFIG: {
+        const char *nsn = ext_str(c, req, "namespace");
+        const char *key = ext_str(c, req, "key");
+        const char *val = ext_str(c, req, "value");
+        if (!nsn || !key) {
+            ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR,
+                     "namespace and key are required", NULL, NULL, 0);
+            return;
+        }
+        route_kv_put(ns->rt, nsn, key, val ? val : "");
+        ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, NULL, NULL, 0);
+        return;
+    }
+    case REMOTING_REQ_GET_KV_CONFIG: {
+        const char *nsn = ext_str(c, req, "namespace");
+        const char *key = ext_str(c, req, "key");
+        const char *val =
+            nsn && key ? route_kv_get(ns->rt, nsn, key) : NULL;
+        if (!val) {
+            char remark[512];
+            snprintf(remark, sizeof remark, "No config item, Namespace: %s "
+                                            "Key: %s",
+                     nsn ? nsn : "", key ? key : "");
+            ns_reply(c, req, REMOTING_RESP_QUERY_NOT_FOUND, remark, NULL,
+                     NULL, 0);
+            return;
+        }
+        remoting_header resp;
+        memset(&resp, 0, sizeof resp);
+        remoting_ext_add_str(&resp, &c->arena, "value", val);
+        ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, &resp, NULL, 0);
+        return;
+    }
+    case REMOTING_REQ_DELETE_KV_CONFIG: {
+        const char *nsn = ext_str(c, req, "namespace");
+        const char *key = ext_str(c, req, "key");
+        if (nsn && key)
+            route_kv_delete(ns->rt, nsn, key);
+        ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, NULL, NULL, 0);
+        return;
+    }
+    case REMOTING_REQ_GET_KVLIST_BY_NAMESPACE: {
+        const char *nsn = ext_str(c, req, "namespace");
+        json = nsn ? route_kv_list_json(ns->rt, nsn) : NULL;
+        if (!json) {
+            ns_reply(c, req, REMOTING_RESP_QUERY_NOT_FOUND,
+                     "namespace has no config", NULL, NULL, 0);
+            return;
+        }
+        break;
+    }
+    default: {
+        char remark[128];
+        const char *name = remoting_request_code_name(req->code);
+        snprintf(remark, sizeof remark, "request type %d (%s) not supported",
+                 req->code, name ? name : "unknown");
+        log_debug("namesrv", c->peer, "%s", remark);
+        ns_reply(c, req, REMOTING_RESP_REQUEST_CODE_NOT_SUPPORTED, remark,
+                 NULL, NULL, 0);
+        return;
+    }
+    }
+    ns_reply(c, req, json ? REMOTING_RESP_SUCCESS : REMOTING_RESP_SYSTEM_ERROR,
+             json ? NULL : "out of memory", NULL, json, json ? strlen(json) : 0);
+    free(json);
+}
+
+/* ---- connections --------------------------------------------------- */
+
+static void ns_conn_free(ns_conn *c)
+{
+    int n = route_connection_closed(c->ns->rt, c->id);
+    if (n)
+        log_info("namesrv", c->peer,
+                 "connection closed: %d broker address(es) removed", n);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        c->ns->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    bufferevent_free(c->bev);
+    wire_arena_release(&c->arena);
+    free(c);
+}
+
+static void ns_read_cb(struct bufferevent *bev, void *arg)
+{
+    ns_conn *c = arg;
+    struct evbuffer *in = bufferevent_get_input(bev);
+    for (;;) {
+        uint8_t hdr[8];
+        if (evbuffer_copyout(in, hdr, 8) < 8)
+            return;
+        size_t hl, bl;
+        if (remoting_frame_check(hdr, c->ns->cfg.max_frame, &hl, &bl) != 0) {
+            char sample[64];
+            log_sanitize(sample, sizeof sample, hdr, 8);
+            log_warn("namesrv", c->peer,
+                     "bad frame prefix; closing connection (first bytes: %s)",
+                     sample);
+            ns_conn_free(c);
+            return;
+        }
+        size_t total = 8 + hl + bl;
+        if (evbuffer_get_length(in) < total)
+            return;
+        const uint8_t *frame = evbuffer_pullup(in, (ev_ssize_t)total);
+        if (!frame) {
+            ns_conn_free(c);
+            return;
+        }
+        remoting_header h;
+        buf_view body;
+        wire_arena_reset(&c->arena);
+        int rc = remoting_frame_decode(frame, total, c->ns->cfg.max_frame,
+                                       &c->arena, &h, &body);
+        if (rc != 0) {
+            char sample[96];
+            log_sanitize(sample, sizeof sample, frame, total < 48 ? total : 48);
+            log_warn("namesrv", c->peer,
+                     "malformed request; closing connection (%s)", sample);
+            ns_conn_free(c);
+            return;
+        }
+        ns_handle(c, &h, body);
+        evbuffer_drain(in, total);
+    }
+}
+
+static void ns_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+    (void)bev;
+    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+        ns_conn_free(arg);
+}
+
+static void ns_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+                         struct sockaddr *sa, int salen, void *arg)
+{
+    namesrv *ns = arg;
+    (void)l;
+    (void)salen;
+    ns_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        evutil_closesocket(fd);
+        return;
+    }
+    c->ns = ns;
+    c->id = ++ns->next_conn_id;
+    wire_arena_init(&c->arena, 8192, 32u << 20);
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        port = ntohs(in->sin_port);
+    } else if (sa->sa_family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        port = ntohs(in6->sin6_port);
+    }
+    snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    c->bev = bufferevent_socket_new(ns->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (!c->bev) {
+        evutil_closesocket(fd);
+        wire_arena_release(&c->arena);
+        free(c);
+        return;
+    }
+    bufferevent_setcb(c->bev, ns_read_cb, NULL, ns_event_cb, c);
+    c->next = ns->conns;
+    if (ns->conns)
+        ns->conns->prev = c;
+    ns->conns = c;
+    bufferevent_setwatermark(c->bev, EV_READ, 0, ns->cfg.max_frame + 8);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+static void ns_expire_cb(evutil_socket_t fd, short what, void *arg)
+{
+    namesrv *ns = arg;
+    (void)fd;
+    (void)what;
+    int n = route_expire(ns->rt, ns_now_ms());
+    if (n)
+        log_info("namesrv", NULL, "%d broker address(es) expired", n);
+}
+
+static void ns_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+    namesrv *ns = arg;
+    (void)what;
+    log_info("namesrv", NULL, "signal %d, shutting down", (int)sig);
+    event_base_loopexit(ns->base, NULL);
+}
+
+/* ---- configuration -------------------------------------------------- */
+
+static void ns_usage(void)
+{
+    printf("usage: ferry-namesrv [--key=value ...]\n\n"
+           "  listenPort            default 9876   port to listen on\n"
+           "  bindAddress           default 0.0.0.0\n"
+           "  brokerTimeoutMillis   default 120000 a broker expires after "
+           "this long without registering\n"
+           "  maxFrameSize          default 16777216 largest request frame\n"
+           "  logLevel              default info   debug, info, warn, "
+           "error\n");
+}
+
+static int ns_parse_args(namesrv_config *cfg, int argc, char **argv,
+                         int *help)
+{
+    *help = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            *help = 1;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        if (strncmp(a, "--", 2) != 0 || !eq) {
+            fprintf(stderr, "ferry-namesrv: unexpected argument '%s'\n", a);
+            return -1;
+        }
+        size_t kl = (size_t)(eq - a - 2);
+        const char *v = eq + 1;
+        char *end;
+        long long n = strtoll(v, &end, 10);
+        int numeric = *v && !*end;
+#define KEY(s) (kl == strlen(s) && !strncmp(a + 2, s, kl))
+        if (KEY("listenPort") && numeric && n >= 0 && n <= 65535)
+            cfg->port = (int)n;
+        else if (KEY("bindAddress") && strlen(v) < sizeof cfg->bind)
+            snprintf(cfg->bind, sizeof cfg->bind, "%s", v);
+        else if (KEY("brokerTimeoutMillis") && numeric && n >= 1000)
+            cfg->broker_timeout_ms = n;
+        else if (KEY("maxFrameSize") && numeric && n >= 1024 &&
+                 n <= (1 << 30))
+            cfg->max_frame = (size_t)n;
+        else if (KEY("logLevel") && log_level_parse(v) >= 0)
+            snprintf(cfg->log_level, sizeof cfg->log_level, "%s", v);
+        else {
+            fprintf(stderr,
+                    "ferry-namesrv: unknown config key or bad value: '%s' "
+                    "(see --help)\n",
+                    a);
+            return -1;
+        }
+#undef KEY
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    namesrv ns;
+    memset(&ns, 0, sizeof ns);
+    snprintf(ns.cfg.bind, sizeof ns.cfg.bind, "0.0.0.0");
+    ns.cfg.port = 9876;
+    ns.cfg.broker_timeout_ms = 120000;
+    ns.cfg.max_frame = REMOTING_DEFAULT_MAX_FRAME;
+    snprintf(ns.cfg.log_level, sizeof ns.cfg.log_level, "info");
+    int help;
+    if (ns_parse_args(&ns.cfg, argc, argv, &help) != 0)
+        return 1;
+    if (help) {
+        ns_usage();
+        return 0;
+    }
+    log_set_level(log_level_parse(ns.cfg.log_level));
+    signal(SIGPIPE, SIG_IGN);
+    ns.rt = route_new(ns.cfg.broker_timeout_ms);
+    ns.base = event_base_new();
+    if (!ns.rt || !ns.base) {
+        fprintf(stderr, "ferry-namesrv: out of memory\n");
+        return 2;
+    }
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    socklen_t sl;
+    struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, ns.cfg.bind, &in->sin_addr) == 1) {
+        in->sin_family = AF_INET;
+        in->sin_port = htons((uint16_t)ns.cfg.port);
+        sl = sizeof *in;
+    } else if (inet_pton(AF_INET6, ns.cfg.bind, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)ns.cfg.port);
+        sl = sizeof *in6;
+    } else {
+        fprintf(stderr, "ferry-namesrv: bindAddress '%s' is not an IP\n",
+                ns.cfg.bind);
+        return 1;
+    }
+    struct evconnlistener *l = evconnlistener_new_bind(
+        ns.base, ns_accept_cb, &ns, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
+        128, (struct sockaddr *)&ss, (int)sl);
+    if (!l) {
+        log_error("namesrv", NULL, "cannot listen on %s:%d: %s", ns.cfg.bind,
+                  ns.cfg.port, strerror(errno));
+        return 2;
+    }
+    ns.expire_ev = event_new(ns.base, -1, EV_PERSIST, ns_expire_cb, &ns);
+    struct timeval five = {5, 0};
+    event_add(ns.expire_ev, &five);
+    struct event *st = evsignal_new(ns.base, SIGTERM, ns_signal_cb, &ns);
+    struct event *si = evsignal_new(ns.base, SIGINT, ns_signal_cb, &ns);
+    event_add(st, NULL);
+    event_add(si, NULL);
+    log_info("namesrv", NULL, "ferry-namesrv listening on %s:%d",
+             ns.cfg.bind, ns.cfg.port);
+    event_base_dispatch(ns.base);
+    evconnlistener_free(l);
+    while (ns.conns)
+        ns_conn_free(ns.conns);
+    event_free(ns.expire_ev);
+    event_free(st);
+    event_free(si);
+    event_base_free(ns.base);
+    route_free(ns.rt);
+    log_info("namesrv", NULL, "stopped cleanly");
+    return 0;
+}
