@@ -134,6 +134,47 @@ void remoting_json_key(buf_writer *w, const char *key)
     buf_write_raw(w, ":", 1);
 }
 
+/* Depth of a parsed value, giving up past `limit`. */
+static int json_depth_ok(json_t *v, int depth, int limit)
+{
+    if (depth > limit)
+        return 0;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *c;
+        json_object_foreach(v, k, c)
+        {
+            if (!json_depth_ok(c, depth + 1, limit))
+                return 0;
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(v, i, c)
+        {
+            if (!json_depth_ok(c, depth + 1, limit))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int remoting_json_load(const uint8_t *p, size_t n, int max_depth,
+                       json_t **root)
+{
+    json_error_t jerr;
+
+    *root = json_loadb((const char *)p, n, 0, &jerr);
+    if (!*root)
+        return BUF_EINVAL;
+    if (!json_depth_ok(*root, 0, max_depth)) {
+        json_decref(*root);
+        *root = NULL;
+        return BUF_EINVAL;
+    }
+    return 0;
+}
+
 buf_view remoting_arena_copy(wire_arena *a, const void *p, size_t n,
                              int *failed)
 {
@@ -315,31 +356,6 @@ static int encode_binary(buf_writer *w, const remoting_header *h)
 /* JSON header                                                         */
 /* ------------------------------------------------------------------ */
 
-/* Depth of a parsed value, giving up past `limit`. */
-static int json_depth_ok(json_t *v, int depth, int limit)
-{
-    if (depth > limit)
-        return 0;
-    if (json_is_object(v)) {
-        const char *k;
-        json_t *c;
-        json_object_foreach(v, k, c)
-        {
-            if (!json_depth_ok(c, depth + 1, limit))
-                return 0;
-        }
-    } else if (json_is_array(v)) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(v, i, c)
-        {
-            if (!json_depth_ok(c, depth + 1, limit))
-                return 0;
-        }
-    }
-    return 1;
-}
-
 /* An int32 from a JSON integer or a decimal string (fastjson takes both). */
 static int json_get_i32(json_t *v, int32_t *out)
 {
@@ -464,17 +480,13 @@ static int decode_json_tree(json_t *root, wire_arena *a, remoting_header *h)
 static int decode_json(const uint8_t *p, size_t len, wire_arena *a,
                        remoting_header *h)
 {
-    json_error_t jerr;
     json_t *root;
     int rc;
 
-    root = json_loadb((const char *)p, len, 0, &jerr);
-    if (!root)
-        return BUF_EINVAL;
-    if (!json_depth_ok(root, 0, REMOTING_JSON_MAX_DEPTH))
-        rc = BUF_EINVAL;
-    else
-        rc = decode_json_tree(root, a, h);
+    rc = remoting_json_load(p, len, REMOTING_JSON_MAX_DEPTH, &root);
+    if (rc)
+        return rc;
+    rc = decode_json_tree(root, a, h);
     json_decref(root);
     return rc;
 }

@@ -1,0 +1,558 @@
+/*
+ * remoting_body.c - JSON bodies (see remoting_body.h).
+ *
+ * Decoders: jansson parses and depth-checks the whole body first
+ * (remoting_json_load), then typed accessors below copy what is needed
+ * into the arena; the jansson tree is freed before returning, so results
+ * never point into it.
+ */
+#include "remoting_body.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "remoting.h"
+#include "remoting_int.h"
+
+/* ------------------------------------------------------------------ */
+/* decoding helpers                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct jctx {
+    wire_arena *a;
+    int err;
+} jctx;
+
+static void jfail(jctx *c, int err)
+{
+    if (!c->err)
+        c->err = err;
+}
+
+/* String member (absent/null -> dflt, a NULL dflt gives an is_null view). */
+static buf_view jstr(jctx *c, json_t *obj, const char *key, const char *dflt)
+{
+    json_t *v = json_object_get(obj, key);
+    buf_view out = {NULL, 0, 1};
+    int failed = 0;
+
+    if (!v || json_is_null(v)) {
+        if (dflt)
+            out = remoting_arena_copy(c->a, dflt, strlen(dflt), &failed);
+    } else if (json_is_string(v)) {
+        out = remoting_arena_copy(c->a, json_string_value(v),
+                                  json_string_length(v), &failed);
+    } else {
+        jfail(c, BUF_EINVAL);
+    }
+    if (failed)
+        jfail(c, BUF_ENOMEM);
+    return out;
+}
+
+static int64_t jnum_value(jctx *c, json_t *v, int64_t dflt)
+{
+    int64_t x;
+
+    if (!v || json_is_null(v))
+        return dflt;
+    if (json_is_integer(v))
+        return json_integer_value(v);
+    if (json_is_string(v)) {
+        buf_view s = {(const uint8_t *)json_string_value(v),
+                      json_string_length(v), 0};
+        if (remoting_parse_i64(s, &x) == 0)
+            return x;
+    }
+    jfail(c, BUF_EINVAL);
+    return dflt;
+}
+
+static int64_t ji64(jctx *c, json_t *obj, const char *key, int64_t dflt)
+{
+    return jnum_value(c, json_object_get(obj, key), dflt);
+}
+
+static int32_t ji32(jctx *c, json_t *obj, const char *key, int32_t dflt)
+{
+    int64_t x = ji64(c, obj, key, dflt);
+    if (x < INT32_MIN || x > INT32_MAX) {
+        jfail(c, BUF_EINVAL);
+        return dflt;
+    }
+    return (int32_t)x;
+}
+
+static int jbool(jctx *c, json_t *obj, const char *key, int dflt)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return dflt;
+    if (json_is_boolean(v))
+        return json_is_true(v);
+    if (json_is_string(v)) {
+        if (strcmp(json_string_value(v), "true") == 0)
+            return 1;
+        if (strcmp(json_string_value(v), "false") == 0)
+            return 0;
+    }
+    jfail(c, BUF_EINVAL);
+    return dflt;
+}
+
+/* Array member: NULL (and *n = 0) when absent/null; type error if not an
+ * array.  Allocates n elements of size sz in the arena. */
+static void *jarray(jctx *c, json_t *obj, const char *key, size_t sz,
+                    json_t **arr, int32_t *n)
+{
+    json_t *v = json_object_get(obj, key);
+    void *mem;
+
+    *arr = NULL;
+    *n = 0;
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_array(v)) {
+        jfail(c, BUF_EINVAL);
+        return NULL;
+    }
+    if (json_array_size(v) == 0)
+        return NULL;
+    if (json_array_size(v) > INT32_MAX) {
+        jfail(c, BUF_EINVAL);
+        return NULL;
+    }
+    mem = wire_arena_calloc(c->a, json_array_size(v), sz);
+    if (!mem) {
+        jfail(c, BUF_ENOMEM);
+        return NULL;
+    }
+    *arr = v;
+    *n = (int32_t)json_array_size(v);
+    return mem;
+}
+
+/* Array of strings. */
+static buf_view *jstrings(jctx *c, json_t *obj, const char *key, int32_t *n)
+{
+    json_t *arr, *v;
+    buf_view *out = jarray(c, obj, key, sizeof(buf_view), &arr, n);
+    size_t i;
+    int failed = 0;
+
+    if (!out)
+        return NULL;
+    json_array_foreach(arr, i, v)
+    {
+        if (!json_is_string(v)) {
+            jfail(c, BUF_EINVAL);
+            return out;
+        }
+        out[i] = remoting_arena_copy(c->a, json_string_value(v),
+                                     json_string_length(v), &failed);
+    }
+    if (failed)
+        jfail(c, BUF_ENOMEM);
+    return out;
+}
+
+static json_t *jobject(jctx *c, json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_object(v)) {
+        jfail(c, BUF_EINVAL);
+        return NULL;
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* TopicRouteData                                                      */
+/* ------------------------------------------------------------------ */
+
+static void json_comma(buf_writer *w, int32_t i)
+{
+    if (i > 0)
+        buf_write_raw(w, ",", 1);
+}
+
+int remoting_topic_route_encode(buf_writer *w, const remoting_topic_route *rt,
+                                int style)
+{
+    remoting_json_raw(w, "{\"brokerDatas\":[");
+    for (int32_t i = 0; i < rt->broker_data_count; i++) {
+        const remoting_broker_data *bd = &rt->broker_datas[i];
+        json_comma(w, i);
+        remoting_json_raw(w, "{\"brokerAddrs\":{");
+        for (int32_t k = 0; k < bd->addr_count; k++) {
+            json_comma(w, k);
+            if (style == REMOTING_JSON_FASTJSON) {
+                remoting_json_i64(w, bd->addrs[k].broker_id);
+            } else {
+                buf_write_raw(w, "\"", 1);
+                remoting_json_i64(w, bd->addrs[k].broker_id);
+                buf_write_raw(w, "\"", 1);
+            }
+            buf_write_raw(w, ":", 1);
+            remoting_json_view(w, bd->addrs[k].addr);
+        }
+        remoting_json_raw(w, "},\"brokerName\":");
+        remoting_json_view(w, bd->broker_name);
+        remoting_json_raw(w, ",\"cluster\":");
+        remoting_json_view(w, bd->cluster);
+        remoting_json_raw(w, bd->enable_acting_master
+                                 ? ",\"enableActingMaster\":true"
+                                 : ",\"enableActingMaster\":false");
+        if (!bd->zone_name.is_null && bd->zone_name.len) {
+            remoting_json_raw(w, ",\"zoneName\":");
+            remoting_json_view(w, bd->zone_name);
+        }
+        remoting_json_raw(w, "}");
+    }
+    remoting_json_raw(w, "],\"filterServerTable\":{}");
+    if (!rt->order_topic_conf.is_null && rt->order_topic_conf.len) {
+        remoting_json_raw(w, ",\"orderTopicConf\":");
+        remoting_json_view(w, rt->order_topic_conf);
+    }
+    remoting_json_raw(w, ",\"queueDatas\":[");
+    for (int32_t i = 0; i < rt->queue_data_count; i++) {
+        const remoting_queue_data *qd = &rt->queue_datas[i];
+        json_comma(w, i);
+        remoting_json_raw(w, "{\"brokerName\":");
+        remoting_json_view(w, qd->broker_name);
+        remoting_json_raw(w, ",\"perm\":");
+        remoting_json_i64(w, qd->perm);
+        remoting_json_raw(w, ",\"readQueueNums\":");
+        remoting_json_i64(w, qd->read_queue_nums);
+        remoting_json_raw(w, ",\"topicSysFlag\":");
+        remoting_json_i64(w, qd->topic_sys_flag);
+        remoting_json_raw(w, ",\"writeQueueNums\":");
+        remoting_json_i64(w, qd->write_queue_nums);
+        remoting_json_raw(w, "}");
+    }
+    remoting_json_raw(w, "]}");
+    return w->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* TopicConfigSerializeWrapper / RegisterBrokerBody                    */
+/* ------------------------------------------------------------------ */
+
+static void decode_wrapper(jctx *c, json_t *root,
+                           remoting_topic_config_wrapper *out)
+{
+    json_t *dv, *table, *tc;
+    const char *name;
+    size_t nlen;
+    int32_t i = 0;
+    int failed = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (!json_is_object(root)) {
+        jfail(c, BUF_EINVAL);
+        return;
+    }
+    if ((dv = jobject(c, root, "dataVersion")) != NULL) {
+        out->data_version.timestamp = ji64(c, dv, "timestamp", 0);
+        out->data_version.counter = ji64(c, dv, "counter", 0);
+        out->data_version.state_version = ji64(c, dv, "stateVersion", 0);
+    }
+    table = jobject(c, root, "topicConfigTable");
+    if (!table || json_object_size(table) == 0 || c->err)
+        return;
+    out->topics =
+        wire_arena_calloc(c->a, json_object_size(table), sizeof(*out->topics));
+    if (!out->topics) {
+        jfail(c, BUF_ENOMEM);
+        return;
+    }
+    json_object_keylen_foreach(table, name, nlen, tc)
+    {
+        remoting_topic_config *t = &out->topics[i++];
+        if (!json_is_object(tc)) {
+            jfail(c, BUF_EINVAL);
+            return;
+        }
+        t->topic_name = jstr(c, tc, "topicName", NULL);
+        if (t->topic_name.is_null)
+            t->topic_name = remoting_arena_copy(c->a, name, nlen, &failed);
+        t->read_queue_nums = ji32(c, tc, "readQueueNums", 16);
+        t->write_queue_nums = ji32(c, tc, "writeQueueNums", 16);
+        t->perm = ji32(c, tc, "perm", 6);
+        t->topic_filter_type = jstr(c, tc, "topicFilterType", "SINGLE_TAG");
+        t->topic_sys_flag = ji32(c, tc, "topicSysFlag", 0);
+        t->order = jbool(c, tc, "order", 0);
+    }
+    if (failed)
+        jfail(c, BUF_ENOMEM);
+    out->topic_count = i;
+}
+
+int remoting_topic_config_wrapper_decode(const uint8_t *p, size_t n,
+                                         wire_arena *a,
+                                         remoting_topic_config_wrapper *out)
+{
+    jctx c = {a, 0};
+    json_t *root;
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+
+    memset(out, 0, sizeof(*out));
+    if (rc)
+        return rc;
+    decode_wrapper(&c, root, out);
+    json_decref(root);
+    return c.err;
+}
+
+int remoting_register_broker_body_decode(const uint8_t *p, size_t n,
+                                         wire_arena *a,
+                                         remoting_register_broker_body *out)
+{
+    jctx c = {a, 0};
+    json_t *root, *wr;
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+
+    memset(out, 0, sizeof(*out));
+    if (rc)
+        return rc;
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return BUF_EINVAL;
+    }
+    wr = jobject(&c, root, "topicConfigSerializeWrapper");
+    if (wr)
+        decode_wrapper(&c, wr, &out->wrapper);
+    out->filter_servers =
+        jstrings(&c, root, "filterServerList", &out->filter_server_count);
+    json_decref(root);
+    return c.err;
+}
+
+static void encode_data_version(buf_writer *w, const remoting_data_version *d)
+{
+    remoting_json_raw(w, "{\"counter\":");
+    remoting_json_i64(w, d->counter);
+    remoting_json_raw(w, ",\"stateVersion\":");
+    remoting_json_i64(w, d->state_version);
+    remoting_json_raw(w, ",\"timestamp\":");
+    remoting_json_i64(w, d->timestamp);
+    remoting_json_raw(w, "}");
+}
+
+int remoting_topic_config_wrapper_encode(
+    buf_writer *w, const remoting_topic_config_wrapper *wr)
+{
+    remoting_json_raw(w, "{\"dataVersion\":");
+    encode_data_version(w, &wr->data_version);
+    remoting_json_raw(w, ",\"topicConfigTable\":{");
+    for (int32_t i = 0; i < wr->topic_count; i++) {
+        const remoting_topic_config *t = &wr->topics[i];
+        json_comma(w, i);
+        remoting_json_view(w, t->topic_name);
+        remoting_json_raw(w, ":{\"attributes\":{},\"order\":");
+        remoting_json_raw(w, t->order ? "true" : "false");
+        remoting_json_raw(w, ",\"perm\":");
+        remoting_json_i64(w, t->perm);
+        remoting_json_raw(w, ",\"readQueueNums\":");
+        remoting_json_i64(w, t->read_queue_nums);
+        remoting_json_raw(w, ",\"topicFilterType\":");
+        if (t->topic_filter_type.is_null || t->topic_filter_type.len == 0)
+            remoting_json_raw(w, "\"SINGLE_TAG\"");
+        else
+            remoting_json_view(w, t->topic_filter_type);
+        remoting_json_raw(w, ",\"topicName\":");
+        remoting_json_view(w, t->topic_name);
+        remoting_json_raw(w, ",\"topicSysFlag\":");
+        remoting_json_i64(w, t->topic_sys_flag);
+        remoting_json_raw(w, ",\"writeQueueNums\":");
+        remoting_json_i64(w, t->write_queue_nums);
+        remoting_json_raw(w, "}");
+    }
+    remoting_json_raw(w, "}}");
+    return w->err;
+}
+
+int remoting_register_broker_body_encode(
+    buf_writer *w, const remoting_register_broker_body *body)
+{
+    remoting_json_raw(w, "{\"filterServerList\":[");
+    for (int32_t i = 0; i < body->filter_server_count; i++) {
+        json_comma(w, i);
+        remoting_json_view(w, body->filter_servers[i]);
+    }
+    remoting_json_raw(w, "],\"topicConfigSerializeWrapper\":");
+    remoting_topic_config_wrapper_encode(w, &body->wrapper);
+    remoting_json_raw(w, "}");
+    return w->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* HeartbeatData                                                       */
+/* ------------------------------------------------------------------ */
+
+static void decode_subscription(jctx *c, json_t *s, remoting_subscription *o)
+{
+    json_t *arr, *v;
+    size_t i;
+
+    if (!json_is_object(s)) {
+        jfail(c, BUF_EINVAL);
+        return;
+    }
+    o->topic = jstr(c, s, "topic", "");
+    o->sub_string = jstr(c, s, "subString", "");
+    o->expression_type = jstr(c, s, "expressionType", "TAG");
+    o->tags = jstrings(c, s, "tagsSet", &o->tag_count);
+    o->codes = jarray(c, s, "codeSet", sizeof(int32_t), &arr, &o->code_count);
+    if (o->codes) {
+        json_array_foreach(arr, i, v)
+        {
+            int64_t x = jnum_value(c, v, 0);
+            if (x < INT32_MIN || x > INT32_MAX)
+                jfail(c, BUF_EINVAL);
+            o->codes[i] = (int32_t)x;
+        }
+    }
+    o->sub_version = ji64(c, s, "subVersion", 0);
+    o->class_filter_mode = jbool(c, s, "classFilterMode", 0);
+}
+
+int remoting_heartbeat_decode(const uint8_t *p, size_t n, wire_arena *a,
+                              remoting_heartbeat *out)
+{
+    jctx c = {a, 0};
+    json_t *root, *arr, *v;
+    size_t i;
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+
+    memset(out, 0, sizeof(*out));
+    if (rc)
+        return rc;
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return BUF_EINVAL;
+    }
+    out->client_id = jstr(&c, root, "clientID", "");
+    out->heartbeat_fingerprint = ji64(&c, root, "heartbeatFingerprint", 0);
+    out->without_sub = jbool(&c, root, "withoutSub", 0);
+    out->producer_groups = jarray(&c, root, "producerDataSet",
+                                  sizeof(buf_view), &arr,
+                                  &out->producer_count);
+    if (out->producer_groups) {
+        json_array_foreach(arr, i, v)
+        {
+            if (!json_is_object(v)) {
+                jfail(&c, BUF_EINVAL);
+                break;
+            }
+            out->producer_groups[i] = jstr(&c, v, "groupName", "");
+        }
+    }
+    out->consumers = jarray(&c, root, "consumerDataSet",
+                            sizeof(remoting_consumer_data), &arr,
+                            &out->consumer_count);
+    if (out->consumers) {
+        json_array_foreach(arr, i, v)
+        {
+            remoting_consumer_data *cd = &out->consumers[i];
+            json_t *subs, *s;
+            size_t k;
+            if (!json_is_object(v)) {
+                jfail(&c, BUF_EINVAL);
+                break;
+            }
+            cd->group_name = jstr(&c, v, "groupName", "");
+            cd->consume_type = jstr(&c, v, "consumeType", "");
+            cd->message_model = jstr(&c, v, "messageModel", "CLUSTERING");
+            cd->consume_from_where =
+                jstr(&c, v, "consumeFromWhere", "CONSUME_FROM_LAST_OFFSET");
+            cd->unit_mode = jbool(&c, v, "unitMode", 0);
+            cd->subscriptions =
+                jarray(&c, v, "subscriptionDataSet",
+                       sizeof(remoting_subscription), &subs,
+                       &cd->subscription_count);
+            if (!cd->subscriptions)
+                continue;
+            json_array_foreach(subs, k, s)
+            {
+                decode_subscription(&c, s, &cd->subscriptions[k]);
+            }
+        }
+    }
+    json_decref(root);
+    return c.err;
+}
+
+/* ------------------------------------------------------------------ */
+/* LockBatch, consumer list                                            */
+/* ------------------------------------------------------------------ */
+
+int remoting_lock_batch_decode(const uint8_t *p, size_t n, wire_arena *a,
+                               remoting_lock_batch *out)
+{
+    jctx c = {a, 0};
+    json_t *root, *arr, *v;
+    size_t i;
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+
+    memset(out, 0, sizeof(*out));
+    if (rc)
+        return rc;
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return BUF_EINVAL;
+    }
+    out->consumer_group = jstr(&c, root, "consumerGroup", "");
+    out->client_id = jstr(&c, root, "clientId", "");
+    out->only_this_broker = jbool(&c, root, "onlyThisBroker", 0);
+    out->mqs = jarray(&c, root, "mqSet", sizeof(remoting_message_queue), &arr,
+                      &out->mq_count);
+    if (out->mqs) {
+        json_array_foreach(arr, i, v)
+        {
+            if (!json_is_object(v)) {
+                jfail(&c, BUF_EINVAL);
+                break;
+            }
+            out->mqs[i].topic = jstr(&c, v, "topic", "");
+            out->mqs[i].broker_name = jstr(&c, v, "brokerName", "");
+            out->mqs[i].queue_id = ji32(&c, v, "queueId", 0);
+        }
+    }
+    json_decref(root);
+    return c.err;
+}
+
+int remoting_lock_batch_response_encode(buf_writer *w,
+                                        const remoting_message_queue *mqs,
+                                        int32_t count)
+{
+    remoting_json_raw(w, "{\"lockOKMQSet\":[");
+    for (int32_t i = 0; i < count; i++) {
+        json_comma(w, i);
+        remoting_json_raw(w, "{\"brokerName\":");
+        remoting_json_view(w, mqs[i].broker_name);
+        remoting_json_raw(w, ",\"queueId\":");
+        remoting_json_i64(w, mqs[i].queue_id);
+        remoting_json_raw(w, ",\"topic\":");
+        remoting_json_view(w, mqs[i].topic);
+        remoting_json_raw(w, "}");
+    }
+    remoting_json_raw(w, "]}");
+    return w->err;
+}
+
+int remoting_consumer_list_encode(buf_writer *w, const buf_view *ids,
+                                  int32_t count)
+{
+    remoting_json_raw(w, "{\"consumerIdList\":[");
+    for (int32_t i = 0; i < count; i++) {
+        json_comma(w, i);
+        remoting_json_view(w, ids[i]);
+    }
+    remoting_json_raw(w, "]}");
+    return w->err;
+}
