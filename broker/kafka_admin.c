@@ -29,25 +29,14 @@
 #define SRC_STATIC_BROKER 4
 #define SRC_DEFAULT       5
 
-#define ARRAY_ALLOC(r, arr, n)                                              \
-    ((arr).items = wire_arena_calloc(&(r)->arena, (size_t)((n) ? (n) : 1),  \
-                                     sizeof *(arr).items),                  \
-     (arr).count = (arr).items ? (int32_t)(n) : 0, (arr).items != NULL)
-
-static buf_view cview(const char *s)
-{
-    buf_view v = {(const uint8_t *)(s ? s : ""), s ? strlen(s) : 0, s == NULL};
-    return v;
-}
-
 static buf_view arena_text(kreq *r, const char *s)
 {
     size_t n = strlen(s);
     char *p = wire_arena_alloc(&r->arena, n + 1);
     if (!p)
-        return cview("");
+        return kview("");
     memcpy(p, s, n + 1);
-    return cview(p);
+    return kview(p);
 }
 
 static char *arena_cstr(kreq *r, buf_view v)
@@ -156,7 +145,7 @@ static int topic_cfg_valid(const char *name, const char *v, char *why,
         }
         return 1;
     }
-    const topic_cfg_def *d = topic_cfg_find(cview(name));
+    const topic_cfg_def *d = topic_cfg_find(kview(name));
     if (d && (d->type == 3 || d->type == 5)) {
         char *end;
         strtoll(v, &end, 10);
@@ -207,7 +196,7 @@ int kafka_handle_delete_topics(kreq *r)
     kafka_init_defaults(&kafka_delete_topics_resp_schema, &resp);
     int v6 = r->hdr.api_version >= 6;
     int32_t n = v6 ? req->topics.count : req->topic_names.count;
-    if (!ARRAY_ALLOC(r, resp.responses, n))
+    if (!KREQ_ARRAY(r, resp.responses, n))
         return KH_CLOSE;
     for (int32_t i = 0; i < n; i++) {
         kafka_delete_topics_resp_result *res = &resp.responses.items[i];
@@ -233,7 +222,7 @@ int kafka_handle_create_partitions(kreq *r)
     const kafka_create_partitions_req *req = r->req;
     kafka_create_partitions_resp resp;
     kafka_init_defaults(&kafka_create_partitions_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.results, req->topics.count))
+    if (!KREQ_ARRAY(r, resp.results, req->topics.count))
         return KH_CLOSE;
     for (int32_t i = 0; i < req->topics.count; i++) {
         const kafka_create_partitions_req_topic *ct = &req->topics.items[i];
@@ -315,7 +304,7 @@ static void add_config(kreq *r, kafka_describe_configs_resp_result *res,
     c->is_sensitive = 0;
     c->synonyms.count = 0;
     c->config_type = (int8_t)type;
-    c->documentation = include_docs ? arena_text(r, doc) : cview(NULL);
+    c->documentation = include_docs ? arena_text(r, doc) : kview(NULL);
     res->configs.count = k + 1;
 }
 
@@ -349,7 +338,7 @@ int kafka_handle_describe_configs(kreq *r)
     const kafka_describe_configs_req *req = r->req;
     kafka_describe_configs_resp resp;
     kafka_init_defaults(&kafka_describe_configs_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.results, req->resources.count))
+    if (!KREQ_ARRAY(r, resp.results, req->resources.count))
         return KH_CLOSE;
     count_cb_n = 0;
     config_foreach(b->cfg, count_cb, NULL);
@@ -373,7 +362,7 @@ int kafka_handle_describe_configs(kreq *r)
             int n = 0;
             while (topic_cfg_defs[n].name)
                 n++;
-            if (!ARRAY_ALLOC(r, res->configs, n))
+            if (!KREQ_ARRAY(r, res->configs, n))
                 return KH_CLOSE;
             res->configs.count = 0;
             for (int k = 0; k < n; k++) {
@@ -398,7 +387,7 @@ int kafka_handle_describe_configs(kreq *r)
                 res->configs.count = 0;
                 continue;
             }
-            if (!ARRAY_ALLOC(r, res->configs, n_broker_keys))
+            if (!KREQ_ARRAY(r, res->configs, n_broker_keys))
                 return KH_CLOSE;
             res->configs.count = 0;
             broker_cfg_ctx c = {r, rs, res, include_docs,
@@ -423,7 +412,7 @@ static int16_t alter_topic(kreq *r, topic *t, topic_config_entry *set, int n,
                            int validate_only, char *why, size_t wl)
 {
     for (int i = 0; i < n; i++) {
-        if (!topic_cfg_find(cview(set[i].name))) {
+        if (!topic_cfg_find(kview(set[i].name))) {
             snprintf(why, wl, "Unknown topic config name: %s", set[i].name);
             return KAFKA_ERR_INVALID_CONFIG;
         }
@@ -444,7 +433,7 @@ int kafka_handle_alter_configs(kreq *r)
     const kafka_alter_configs_req *req = r->req;
     kafka_alter_configs_resp resp;
     kafka_init_defaults(&kafka_alter_configs_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.responses, req->resources.count))
+    if (!KREQ_ARRAY(r, resp.responses, req->resources.count))
         return KH_CLOSE;
     for (int32_t i = 0; i < req->resources.count; i++) {
         const kafka_alter_configs_req_resource *rs = &req->resources.items[i];
@@ -489,7 +478,7 @@ int kafka_handle_incremental_alter_configs(kreq *r)
     const kafka_incremental_alter_configs_req *req = r->req;
     kafka_incremental_alter_configs_resp resp;
     kafka_init_defaults(&kafka_incremental_alter_configs_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.responses, req->resources.count))
+    if (!KREQ_ARRAY(r, resp.responses, req->resources.count))
         return KH_CLOSE;
     for (int32_t i = 0; i < req->resources.count; i++) {
         const kafka_incremental_alter_configs_req_resource *rs =
@@ -578,13 +567,13 @@ int kafka_handle_describe_cluster(kreq *r)
         resp.error_code = KAFKA_ERR_UNSUPPORTED_VERSION;
         resp.error_message =
             arena_text(r, "only broker endpoints (type 1) exist here");
-        resp.cluster_id = cview(b->cfg->cluster_name);
+        resp.cluster_id = kview(b->cfg->cluster_name);
         resp.brokers.count = 0;
         return respond(r, &kafka_describe_cluster_resp_schema, &resp);
     }
-    resp.cluster_id = cview(b->cfg->cluster_name);
+    resp.cluster_id = kview(b->cfg->cluster_name);
     resp.controller_id = (int32_t)b->cfg->broker_id;
-    if (!ARRAY_ALLOC(r, resp.brokers, 1))
+    if (!KREQ_ARRAY(r, resp.brokers, 1))
         return KH_CLOSE;
     resp.brokers.items[0].broker_id = (int32_t)b->cfg->broker_id;
     resp.brokers.items[0].host = kafka_advertised_host(r);
@@ -599,16 +588,13 @@ int kafka_handle_describe_log_dirs(kreq *r)
     const kafka_describe_log_dirs_req *req = r->req;
     kafka_describe_log_dirs_resp resp;
     kafka_init_defaults(&kafka_describe_log_dirs_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.results, 1))
+    if (!KREQ_ARRAY(r, resp.results, 1))
         return KH_CLOSE;
     kafka_describe_log_dirs_resp_result *res = &resp.results.items[0];
-    for (uint16_t f = 0; f < kafka_describe_log_dirs_resp_schema.n_fields;
-         f++)
-        if (!strcmp(kafka_describe_log_dirs_resp_schema.fields[f].name,
-                    "results"))
-            kafka_init_defaults(
-                kafka_describe_log_dirs_resp_schema.fields[f].sub, res);
-    res->log_dir = cview(b->cfg->store_dir);
+    kafka_init_defaults(
+        kafka_sub_schema(&kafka_describe_log_dirs_resp_schema, "results"),
+        res);
+    res->log_dir = kview(b->cfg->store_dir);
     struct statvfs sv;
     if (statvfs(b->cfg->store_dir, &sv) == 0) {
         res->total_bytes = (int64_t)sv.f_blocks * (int64_t)sv.f_frsize;
@@ -622,7 +608,7 @@ int kafka_handle_describe_log_dirs(kreq *r)
     } else {
         n = req->topics.count;
     }
-    if (!ARRAY_ALLOC(r, res->topics, n))
+    if (!KREQ_ARRAY(r, res->topics, n))
         return KH_CLOSE;
     int k = 0;
     for (int i = 0; i < n; i++) {
@@ -631,11 +617,11 @@ int kafka_handle_describe_log_dirs(kreq *r)
                        : find_topic(r, req->topics.items[i].topic);
         if (!t || t->is_internal)
             continue;
-        res->topics.items[k].name = cview(t->name);
+        res->topics.items[k].name = kview(t->name);
         int32_t np = req->topics.count < 0
                          ? t->queues
                          : req->topics.items[i].partitions.count;
-        if (!ARRAY_ALLOC(r, res->topics.items[k].partitions, np))
+        if (!KREQ_ARRAY(r, res->topics.items[k].partitions, np))
             return KH_CLOSE;
         for (int32_t p = 0; p < np; p++) {
             int32_t pi = req->topics.count < 0
@@ -657,13 +643,13 @@ int kafka_handle_offset_for_leader_epoch(kreq *r)
     const kafka_offset_for_leader_epoch_req *req = r->req;
     kafka_offset_for_leader_epoch_resp resp;
     kafka_init_defaults(&kafka_offset_for_leader_epoch_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.topics, req->topics.count))
+    if (!KREQ_ARRAY(r, resp.topics, req->topics.count))
         return KH_CLOSE;
     for (int32_t i = 0; i < req->topics.count; i++) {
         const kafka_offset_for_leader_epoch_req_topic *lt =
             &req->topics.items[i];
         resp.topics.items[i].topic = lt->topic;
-        if (!ARRAY_ALLOC(r, resp.topics.items[i].partitions,
+        if (!KREQ_ARRAY(r, resp.topics.items[i].partitions,
                          lt->partitions.count))
             return KH_CLOSE;
         topic *t = find_topic(r, lt->topic);

@@ -133,25 +133,6 @@ static int view_eq(buf_view v, const char *s)
     return s && strlen(s) == v.len && memcmp(v.ptr, s, v.len) == 0;
 }
 
-static buf_view cview(const char *s)
-{
-    buf_view v = {(const uint8_t *)(s ? s : ""), s ? strlen(s) : 0, s == NULL};
-    return v;
-}
-
-#define ARRAY_ALLOC(r, arr, n)                                              \
-    ((arr).items = wire_arena_calloc(&(r)->arena, (size_t)((n) ? (n) : 1),  \
-                                     sizeof *(arr).items),                  \
-     (arr).count = (arr).items ? (int32_t)(n) : 0, (arr).items != NULL)
-
-static const kafka_schema *sub_schema(const kafka_schema *s, const char *name)
-{
-    for (uint16_t i = 0; s && i < s->n_fields; i++)
-        if (strcmp(s->fields[i].name, name) == 0)
-            return s->fields[i].sub;
-    return NULL;
-}
-
 static int respond_done(kreq *r, const kafka_schema *s, const void *resp)
 {
     return kreq_respond(r, s, resp) == 0 ? KH_DONE : KH_CLOSE;
@@ -364,20 +345,20 @@ static void join_reply(kgroup *g, gmember *m, kreq *r, int16_t err)
     kafka_join_group_resp resp;
     kafka_init_defaults(&kafka_join_group_resp_schema, &resp);
     resp.error_code = err;
-    resp.member_id = cview(m ? m->id : "");
+    resp.member_id = kview(m ? m->id : "");
     if (!err && g && m) {
         resp.generation_id = g->generation;
-        resp.protocol_type = cview(g->protocol_type);
-        resp.protocol_name = cview(g->protocol_name);
-        resp.leader = cview(g->leader);
+        resp.protocol_type = kview(g->protocol_type);
+        resp.protocol_name = kview(g->protocol_name);
+        resp.leader = kview(g->leader);
         if (g->leader && strcmp(g->leader, m->id) == 0) {
-            if (ARRAY_ALLOC(r, resp.members, g->n_members)) {
+            if (KREQ_ARRAY(r, resp.members, g->n_members)) {
                 int i = 0;
                 for (gmember *x = g->members; x; x = x->next, i++) {
                     const gproto *p = member_proto(x, g->protocol_name);
-                    resp.members.items[i].member_id = cview(x->id);
+                    resp.members.items[i].member_id = kview(x->id);
                     resp.members.items[i].group_instance_id =
-                        cview(x->instance_id);
+                        kview(x->instance_id);
                     resp.members.items[i].metadata.ptr = p ? p->meta : NULL;
                     resp.members.items[i].metadata.len = p ? p->meta_len : 0;
                 }
@@ -387,8 +368,8 @@ static void join_reply(kgroup *g, gmember *m, kreq *r, int16_t err)
             resp.members.count = 0;
         }
     } else {
-        resp.leader = cview("");
-        resp.protocol_name = cview(r->hdr.api_version >= 7 ? NULL : "");
+        resp.leader = kview("");
+        resp.protocol_name = kview(r->hdr.api_version >= 7 ? NULL : "");
         resp.members.count = 0;
     }
     if (kreq_respond(r, &kafka_join_group_resp_schema, &resp) != 0)
@@ -407,8 +388,8 @@ static void sync_reply(kgroup *g, gmember *m, kreq *r, int16_t err)
     kafka_init_defaults(&kafka_sync_group_resp_schema, &resp);
     resp.error_code = err;
     if (!err && m) {
-        resp.protocol_type = cview(g->protocol_type);
-        resp.protocol_name = cview(g->protocol_name);
+        resp.protocol_type = kview(g->protocol_type);
+        resp.protocol_name = kview(g->protocol_name);
         resp.assignment.ptr = m->assignment;
         resp.assignment.len = m->assignment_len;
     }
@@ -610,10 +591,10 @@ int kafka_handle_find_coordinator(kreq *r)
     buf_view host = kafka_advertised_host(r);
     int32_t id = (int32_t)b->cfg->broker_id;
     if (r->hdr.api_version >= 4) {
-        if (!ARRAY_ALLOC(r, resp.coordinators, req->coordinator_keys.count))
+        if (!KREQ_ARRAY(r, resp.coordinators, req->coordinator_keys.count))
             return KH_CLOSE;
         const kafka_schema *cs =
-            sub_schema(&kafka_find_coordinator_resp_schema, "coordinators");
+            kafka_sub_schema(&kafka_find_coordinator_resp_schema, "coordinators");
         for (int32_t i = 0; i < req->coordinator_keys.count; i++) {
             kafka_init_defaults(cs, &resp.coordinators.items[i]);
             resp.coordinators.items[i].key = req->coordinator_keys.items[i];
@@ -730,8 +711,8 @@ static int join_error(kreq *r, int16_t err, buf_view member_id)
     kafka_init_defaults(&kafka_join_group_resp_schema, &resp);
     resp.error_code = err;
     resp.member_id = member_id;
-    resp.leader = cview("");
-    resp.protocol_name = cview(r->hdr.api_version >= 7 ? NULL : "");
+    resp.leader = kview("");
+    resp.protocol_name = kview(r->hdr.api_version >= 7 ? NULL : "");
     resp.members.count = 0;
     return respond_done(r, &kafka_join_group_resp_schema, &resp);
 }
@@ -818,7 +799,7 @@ int kafka_handle_join_group(kreq *r)
             p->expires_ms = now + req->session_timeout_ms;
             p->next = g->pending;
             g->pending = p;
-            return join_error(r, KAFKA_ERR_MEMBER_ID_REQUIRED, cview(nid));
+            return join_error(r, KAFKA_ERR_MEMBER_ID_REQUIRED, kview(nid));
         }
         gmember *m = member_add(g, r, req, nid);
         if (!m)
@@ -1042,7 +1023,7 @@ int kafka_handle_leave_group(kreq *r)
             group_after_leave(g);
         return respond_done(r, &kafka_leave_group_resp_schema, &resp);
     }
-    if (!ARRAY_ALLOC(r, resp.members, req->members.count))
+    if (!KREQ_ARRAY(r, resp.members, req->members.count))
         return KH_CLOSE;
     int any = 0;
     for (int32_t i = 0; i < req->members.count; i++) {
@@ -1093,13 +1074,13 @@ int kafka_handle_offset_commit(kreq *r)
         gerr = g ? KAFKA_ERR_ILLEGAL_GENERATION
                  : KAFKA_ERR_UNKNOWN_MEMBER_ID;
     }
-    if (!ARRAY_ALLOC(r, resp.topics, req->topics.count))
+    if (!KREQ_ARRAY(r, resp.topics, req->topics.count))
         return KH_CLOSE;
     int64_t now = now_for_offsets();
     for (int32_t i = 0; i < req->topics.count; i++) {
         const kafka_offset_commit_req_topic *ct = &req->topics.items[i];
         resp.topics.items[i].name = ct->name;
-        if (!ARRAY_ALLOC(r, resp.topics.items[i].partitions,
+        if (!KREQ_ARRAY(r, resp.topics.items[i].partitions,
                          ct->partitions.count))
             return KH_CLOSE;
         topic *t = topics_find(b->topics, (const char *)ct->name.ptr,
@@ -1201,7 +1182,7 @@ static void fill_fetch_partition(broker *b, buf_view group, buf_view tname,
     p->partition_index = q;
     p->committed_offset = -1;
     p->committed_leader_epoch = -1;
-    p->metadata = cview("");
+    p->metadata = kview("");
     p->error_code = 0;
     const offset_entry *e =
         offsets_get(b->offsets, (const char *)group.ptr, group.len,
@@ -1209,7 +1190,7 @@ static void fill_fetch_partition(broker *b, buf_view group, buf_view tname,
     if (e) {
         p->committed_offset = e->offset;
         p->committed_leader_epoch = e->leader_epoch;
-        p->metadata = cview(e->metadata);
+        p->metadata = kview(e->metadata);
     }
 }
 
@@ -1224,14 +1205,14 @@ static int fill_fetch_group(kreq *r, buf_view group, int topics_null,
         fetch_all_ctx c = {r, 0, NULL, 0, 0};
         offsets_foreach(b->offsets, (const char *)group.ptr, group.len,
                         collect_topics, &c);
-        if (!ARRAY_ALLOC(r, *out, c.ntopics))
+        if (!KREQ_ARRAY(r, *out, c.ntopics))
             return -1;
         for (int i = 0; i < c.ntopics; i++) {
             count_ctx qc = {c.topics[i], NULL, 0, 0, r};
             offsets_foreach(b->offsets, (const char *)group.ptr, group.len,
                             collect_queues, &qc);
-            out->items[i].name = cview(c.topics[i]);
-            if (!ARRAY_ALLOC(r, out->items[i].partitions, qc.n))
+            out->items[i].name = kview(c.topics[i]);
+            if (!KREQ_ARRAY(r, out->items[i].partitions, qc.n))
                 return -1;
             for (int k = 0; k < qc.n; k++)
                 fill_fetch_partition(b, group, out->items[i].name,
@@ -1240,11 +1221,11 @@ static int fill_fetch_group(kreq *r, buf_view group, int topics_null,
         }
         return 0;
     }
-    if (!ARRAY_ALLOC(r, *out, ntopics))
+    if (!KREQ_ARRAY(r, *out, ntopics))
         return -1;
     for (int32_t i = 0; i < ntopics; i++) {
         out->items[i].name = topics[i].name;
-        if (!ARRAY_ALLOC(r, out->items[i].partitions,
+        if (!KREQ_ARRAY(r, out->items[i].partitions,
                          topics[i].partition_indexes.count))
             return -1;
         for (int32_t k = 0; k < topics[i].partition_indexes.count; k++)
@@ -1267,7 +1248,7 @@ int kafka_handle_offset_fetch(kreq *r)
             return KH_CLOSE;
         return respond_done(r, &kafka_offset_fetch_resp_schema, &resp);
     }
-    if (!ARRAY_ALLOC(r, resp.groups, req->groups.count))
+    if (!KREQ_ARRAY(r, resp.groups, req->groups.count))
         return KH_CLOSE;
     for (int32_t i = 0; i < req->groups.count; i++) {
         const kafka_offset_fetch_req_group *rg = &req->groups.items[i];
@@ -1293,7 +1274,7 @@ typedef struct list_ctx {
 static void collect_groups(void *arg, const offset_entry *e)
 {
     list_ctx *c = arg;
-    buf_view gv = cview(e->group);
+    buf_view gv = kview(e->group);
     if (group_find(gv))
         return;
     for (int i = 0; i < c->n; i++)
@@ -1337,7 +1318,7 @@ int kafka_handle_list_groups(kreq *r)
     int n = lc.n;
     for (kgroup *g = coord->groups; g; g = g->next)
         n++;
-    if (!ARRAY_ALLOC(r, resp.groups, n))
+    if (!KREQ_ARRAY(r, resp.groups, n))
         return KH_CLOSE;
     int k = 0;
     for (kgroup *g = coord->groups; g; g = g->next) {
@@ -1347,20 +1328,20 @@ int kafka_handle_list_groups(kreq *r)
         if (g->state == GROUP_EMPTY && !g->members &&
             !offsets_group_exists(b->offsets, g->id, strlen(g->id)))
             continue; /* nothing left of it */
-        resp.groups.items[k].group_id = cview(g->id);
+        resp.groups.items[k].group_id = kview(g->id);
         resp.groups.items[k].protocol_type =
-            cview(g->protocol_type ? g->protocol_type : "consumer");
-        resp.groups.items[k].group_state = cview(st);
-        resp.groups.items[k].group_type = cview("classic");
+            kview(g->protocol_type ? g->protocol_type : "consumer");
+        resp.groups.items[k].group_state = kview(st);
+        resp.groups.items[k].group_type = kview("classic");
         k++;
     }
     for (int i = 0; i < lc.n; i++) {
         if (!state_matches(req, "Empty"))
             continue;
-        resp.groups.items[k].group_id = cview(lc.names[i]);
-        resp.groups.items[k].protocol_type = cview("consumer");
-        resp.groups.items[k].group_state = cview("Empty");
-        resp.groups.items[k].group_type = cview("classic");
+        resp.groups.items[k].group_id = kview(lc.names[i]);
+        resp.groups.items[k].protocol_type = kview("consumer");
+        resp.groups.items[k].group_state = kview("Empty");
+        resp.groups.items[k].group_type = kview("classic");
         k++;
     }
     resp.groups.count = k;
@@ -1373,43 +1354,43 @@ int kafka_handle_describe_groups(kreq *r)
     const kafka_describe_groups_req *req = r->req;
     kafka_describe_groups_resp resp;
     kafka_init_defaults(&kafka_describe_groups_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.groups, req->groups.count))
+    if (!KREQ_ARRAY(r, resp.groups, req->groups.count))
         return KH_CLOSE;
     const kafka_schema *gs =
-        sub_schema(&kafka_describe_groups_resp_schema, "groups");
+        kafka_sub_schema(&kafka_describe_groups_resp_schema, "groups");
     for (int32_t i = 0; i < req->groups.count; i++) {
         buf_view id = req->groups.items[i];
         kafka_describe_groups_resp_group *out = &resp.groups.items[i];
         kafka_init_defaults(gs, out);
         out->group_id = id;
-        out->protocol_type = cview("");
-        out->protocol_data = cview("");
+        out->protocol_type = kview("");
+        out->protocol_data = kview("");
         out->members.count = 0;
         kgroup *g = group_find(id);
         if (!g) {
             int has = offsets_group_exists(b->offsets, (const char *)id.ptr,
                                            id.len);
-            out->group_state = cview(has ? "Empty" : "Dead");
+            out->group_state = kview(has ? "Empty" : "Dead");
             if (has)
-                out->protocol_type = cview("consumer");
+                out->protocol_type = kview("consumer");
             continue;
         }
-        out->group_state = cview(group_state_names[g->state]);
-        out->protocol_type = cview(g->protocol_type ? g->protocol_type : "");
+        out->group_state = kview(group_state_names[g->state]);
+        out->protocol_type = kview(g->protocol_type ? g->protocol_type : "");
         out->protocol_data =
-            cview(g->state == GROUP_STABLE && g->protocol_name
+            kview(g->state == GROUP_STABLE && g->protocol_name
                       ? g->protocol_name
                       : "");
-        if (!ARRAY_ALLOC(r, out->members, g->n_members))
+        if (!KREQ_ARRAY(r, out->members, g->n_members))
             return KH_CLOSE;
         int k = 0;
         for (gmember *m = g->members; m; m = m->next, k++) {
             kafka_describe_groups_resp_member *dm = &out->members.items[k];
             const gproto *p = member_proto(m, g->protocol_name);
-            dm->member_id = cview(m->id);
-            dm->group_instance_id = cview(m->instance_id);
-            dm->client_id = cview(m->client_id);
-            dm->client_host = cview(m->client_host);
+            dm->member_id = kview(m->id);
+            dm->group_instance_id = kview(m->instance_id);
+            dm->client_id = kview(m->client_id);
+            dm->client_host = kview(m->client_host);
             dm->member_metadata.ptr = p ? p->meta : NULL;
             dm->member_metadata.len = p ? p->meta_len : 0;
             dm->member_assignment.ptr =
@@ -1428,7 +1409,7 @@ int kafka_handle_delete_groups(kreq *r)
     const kafka_delete_groups_req *req = r->req;
     kafka_delete_groups_resp resp;
     kafka_init_defaults(&kafka_delete_groups_resp_schema, &resp);
-    if (!ARRAY_ALLOC(r, resp.results, req->groups_names.count))
+    if (!KREQ_ARRAY(r, resp.results, req->groups_names.count))
         return KH_CLOSE;
     for (int32_t i = 0; i < req->groups_names.count; i++) {
         buf_view id = req->groups_names.items[i];

@@ -41,11 +41,6 @@ static buf_view view_str(const char *s, size_t n)
     return v;
 }
 
-static buf_view view_cstr(const char *s)
-{
-    return view_str(s, strlen(s));
-}
-
 /* Copies text into the request arena and returns a view of it. */
 static buf_view arena_str(kreq *r, const char *s, size_t n)
 {
@@ -56,8 +51,7 @@ static buf_view arena_str(kreq *r, const char *s, size_t n)
     return view_str(p, n);
 }
 
-/* The schema of the struct array field `name` of s (NULL if none). */
-static const kafka_schema *sub_schema(const kafka_schema *s, const char *name)
+const kafka_schema *kafka_sub_schema(const kafka_schema *s, const char *name)
 {
     for (uint16_t i = 0; s && i < s->n_fields; i++)
         if (strcmp(s->fields[i].name, name) == 0)
@@ -65,10 +59,6 @@ static const kafka_schema *sub_schema(const kafka_schema *s, const char *name)
     return NULL;
 }
 
-#define ARENA_ARRAY(r, arr, n)                                              \
-    ((arr).items = wire_arena_calloc(&(r)->arena, (size_t)((n) ? (n) : 1),  \
-                                     sizeof *(arr).items),                  \
-     (arr).count = (arr).items ? (int32_t)(n) : 0, (arr).items != NULL)
 
 /* ------------------------------------------------------------------ */
 /* ApiVersions                                                         */
@@ -102,7 +92,7 @@ int kafka_handle_api_versions(kreq *r)
          !valid_software_token(req->client_software_version))) {
         resp.error_code = KAFKA_ERR_INVALID_REQUEST;
     }
-    if (!ARENA_ARRAY(r, resp.api_keys, kafka_api_table_len))
+    if (!KREQ_ARRAY(r, resp.api_keys, kafka_api_table_len))
         return KH_CLOSE;
     for (int i = 0; i < kafka_api_table_len; i++) {
         resp.api_keys.items[i].api_key = kafka_api_table[i].api_key;
@@ -129,7 +119,7 @@ buf_view kafka_advertised_host(kreq *r)
 {
     const kafka_listener *lst = r->conn->lst;
     if (lst->adv_host[0])
-        return view_cstr(lst->adv_host);
+        return kview(lst->adv_host);
     char host[64] = "127.0.0.1";
     const struct sockaddr_storage *ss = &r->conn->local;
     if (ss->ss_family == AF_INET)
@@ -148,20 +138,20 @@ static int fill_metadata_topic(kreq *r, kafka_metadata_resp_topic *mt,
     mt->name = view_str(t->name, t->name_len);
     memcpy(mt->topic_id.b, t->id, 16);
     mt->is_internal = (uint8_t)t->is_internal;
-    if (!ARENA_ARRAY(r, mt->partitions, t->queues))
+    if (!KREQ_ARRAY(r, mt->partitions, t->queues))
         return -1;
     for (int32_t p = 0; p < t->queues; p++) {
         kafka_metadata_resp_partition *mp = &mt->partitions.items[p];
         kafka_init_defaults(
-            sub_schema(sub_schema(&kafka_metadata_resp_schema, "topics"),
+            kafka_sub_schema(kafka_sub_schema(&kafka_metadata_resp_schema, "topics"),
                        "partitions"),
             mp);
         mp->error_code = 0;
         mp->partition_index = p;
         mp->leader_id = id;
         mp->leader_epoch = LEADER_EPOCH;
-        if (!ARENA_ARRAY(r, mp->replica_nodes, 1) ||
-            !ARENA_ARRAY(r, mp->isr_nodes, 1))
+        if (!KREQ_ARRAY(r, mp->replica_nodes, 1) ||
+            !KREQ_ARRAY(r, mp->isr_nodes, 1))
             return -1;
         mp->replica_nodes.items[0] = id;
         mp->isr_nodes.items[0] = id;
@@ -209,39 +199,39 @@ int kafka_handle_metadata(kreq *r)
     const kafka_metadata_req *req = r->req;
     kafka_metadata_resp resp;
     kafka_init_defaults(&kafka_metadata_resp_schema, &resp);
-    if (!ARENA_ARRAY(r, resp.brokers, 1))
+    if (!KREQ_ARRAY(r, resp.brokers, 1))
         return KH_CLOSE;
     resp.brokers.items[0].node_id = (int32_t)b->cfg->broker_id;
     resp.brokers.items[0].host = kafka_advertised_host(r);
     resp.brokers.items[0].port = kafka_advertised_port(r);
     resp.brokers.items[0].rack.is_null = 1;
-    resp.cluster_id = view_cstr(b->cfg->cluster_name);
+    resp.cluster_id = kview(b->cfg->cluster_name);
     resp.controller_id = (int32_t)b->cfg->broker_id;
 
     int all = req->topics.count < 0 ||
               (r->hdr.api_version == 0 && req->topics.count == 0);
     if (all) {
         int n = topics_count(b->topics), k = 0;
-        if (!ARENA_ARRAY(r, resp.topics, n))
+        if (!KREQ_ARRAY(r, resp.topics, n))
             return KH_CLOSE;
         for (int i = 0; i < n; i++) {
             topic *t = topics_at(b->topics, i);
             if (t->is_internal)
                 continue;
             kafka_metadata_resp_topic *mt = &resp.topics.items[k++];
-            kafka_init_defaults(sub_schema(&kafka_metadata_resp_schema, "topics"),
+            kafka_init_defaults(kafka_sub_schema(&kafka_metadata_resp_schema, "topics"),
                                 mt);
             if (fill_metadata_topic(r, mt, t) != 0)
                 return KH_CLOSE;
         }
         resp.topics.count = k;
     } else {
-        if (!ARENA_ARRAY(r, resp.topics, req->topics.count))
+        if (!KREQ_ARRAY(r, resp.topics, req->topics.count))
             return KH_CLOSE;
         for (int32_t i = 0; i < req->topics.count; i++) {
             const kafka_metadata_req_topic *rt = &req->topics.items[i];
             kafka_metadata_resp_topic *mt = &resp.topics.items[i];
-            kafka_init_defaults(sub_schema(&kafka_metadata_resp_schema, "topics"),
+            kafka_init_defaults(kafka_sub_schema(&kafka_metadata_resp_schema, "topics"),
                                 mt);
             topic *t = NULL;
             int16_t err = 0;
@@ -533,7 +523,7 @@ int kafka_handle_produce(kreq *r)
         all_err = KAFKA_ERR_INVALID_REQUIRED_ACKS;
     else if (!req->transactional_id.is_null)
         all_err = KAFKA_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
-    if (!ARENA_ARRAY(r, resp->responses, req->topic_data.count))
+    if (!KREQ_ARRAY(r, resp->responses, req->topic_data.count))
         return KH_CLOSE;
     buf_writer scratch;
     buf_writer_init(&scratch, 0, 0);
@@ -543,7 +533,7 @@ int kafka_handle_produce(kreq *r)
         const kafka_produce_req_topic *td = &req->topic_data.items[i];
         kafka_produce_resp_topic *rt = &resp->responses.items[i];
         rt->name = td->name;
-        if (!ARENA_ARRAY(r, rt->partition_responses,
+        if (!KREQ_ARRAY(r, rt->partition_responses,
                          td->partition_data.count)) {
             buf_writer_release(&scratch);
             return KH_CLOSE;
@@ -558,7 +548,7 @@ int kafka_handle_produce(kreq *r)
             kafka_produce_resp_partition *pr =
                 &rt->partition_responses.items[k];
             kafka_init_defaults(
-                sub_schema(sub_schema(&kafka_produce_resp_schema,
+                kafka_sub_schema(kafka_sub_schema(&kafka_produce_resp_schema,
                                       "responses"),
                            "partition_responses"),
                 pr);
@@ -825,19 +815,19 @@ static int fetch_build(kreq *r, int final)
         resp->responses.count = 0;
         return kreq_respond(r, &kafka_fetch_resp_schema, resp) == 0 ? 1 : -1;
     }
-    if (!ARENA_ARRAY(r, resp->responses, req->topics.count))
+    if (!KREQ_ARRAY(r, resp->responses, req->topics.count))
         return -1;
     int64_t total_budget =
         req->max_bytes > 0 ? req->max_bytes : (int64_t)INT32_MAX;
     int64_t total = 0;
     int first = 1, any_error = 0;
-    const kafka_schema *ps = sub_schema(
-        sub_schema(&kafka_fetch_resp_schema, "responses"), "partitions");
+    const kafka_schema *ps = kafka_sub_schema(
+        kafka_sub_schema(&kafka_fetch_resp_schema, "responses"), "partitions");
     for (int32_t i = 0; i < req->topics.count; i++) {
         const kafka_fetch_req_topic *ft = &req->topics.items[i];
         kafka_fetch_resp_topic *rt = &resp->responses.items[i];
         rt->topic = ft->topic;
-        if (!ARENA_ARRAY(r, rt->partitions, ft->partitions.count))
+        if (!KREQ_ARRAY(r, rt->partitions, ft->partitions.count))
             return -1;
         topic *t = topics_find(b->topics, (const char *)ft->topic.ptr,
                                ft->topic.len);
@@ -969,15 +959,15 @@ int kafka_handle_list_offsets(kreq *r)
     const kafka_list_offsets_req *req = r->req;
     kafka_list_offsets_resp resp;
     kafka_init_defaults(&kafka_list_offsets_resp_schema, &resp);
-    if (!ARENA_ARRAY(r, resp.topics, req->topics.count))
+    if (!KREQ_ARRAY(r, resp.topics, req->topics.count))
         return KH_CLOSE;
-    const kafka_schema *ps = sub_schema(
-        sub_schema(&kafka_list_offsets_resp_schema, "topics"), "partitions");
+    const kafka_schema *ps = kafka_sub_schema(
+        kafka_sub_schema(&kafka_list_offsets_resp_schema, "topics"), "partitions");
     for (int32_t i = 0; i < req->topics.count; i++) {
         const kafka_list_offsets_req_topic *lt = &req->topics.items[i];
         kafka_list_offsets_resp_topic *rt = &resp.topics.items[i];
         rt->name = lt->name;
-        if (!ARENA_ARRAY(r, rt->partitions, lt->partitions.count))
+        if (!KREQ_ARRAY(r, rt->partitions, lt->partitions.count))
             return KH_CLOSE;
         topic *t = topics_find(b->topics, (const char *)lt->name.ptr,
                                lt->name.len);
@@ -1078,10 +1068,10 @@ int kafka_handle_create_topics(kreq *r)
     const kafka_create_topics_req *req = r->req;
     kafka_create_topics_resp resp;
     kafka_init_defaults(&kafka_create_topics_resp_schema, &resp);
-    if (!ARENA_ARRAY(r, resp.topics, req->topics.count))
+    if (!KREQ_ARRAY(r, resp.topics, req->topics.count))
         return KH_CLOSE;
     const kafka_schema *ts =
-        sub_schema(&kafka_create_topics_resp_schema, "topics");
+        kafka_sub_schema(&kafka_create_topics_resp_schema, "topics");
     for (int32_t i = 0; i < req->topics.count; i++) {
         const kafka_create_topics_req_topic *ct = &req->topics.items[i];
         kafka_create_topics_resp_topic *rt = &resp.topics.items[i];

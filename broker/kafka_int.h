@@ -20,6 +20,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "broker.h"
@@ -89,6 +90,26 @@ void kconn_flush(kconn *c);
 typedef struct piece_ref {
     void (*release)(struct piece_ref *ref);
 } piece_ref;
+
+/* ---- helpers shared by the handler files ---- */
+
+/* Allocates arr (a KAFKA_ARRAY member) with n zeroed items from the
+ * request's arena; evaluates to 1 on success. */
+#define KREQ_ARRAY(r, arr, n)                                               \
+    ((arr).items = wire_arena_calloc(&(r)->arena, (size_t)((n) ? (n) : 1),  \
+                                     sizeof *(arr).items),                  \
+     (arr).count = (arr).items ? (int32_t)(n) : 0, (arr).items != NULL)
+
+/* A view of a NUL-terminated string; NULL gives a null view. */
+static inline buf_view kview(const char *s)
+{
+    buf_view v = {(const uint8_t *)(s ? s : ""), s ? strlen(s) : 0,
+                  s == NULL};
+    return v;
+}
+
+/* The schema of the struct-array field `name` of s (NULL if none). */
+const kafka_schema *kafka_sub_schema(const kafka_schema *s, const char *name);
 
 /* kafka_handlers.c */
 int kafka_handle_api_versions(kreq *r);
