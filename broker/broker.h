@@ -63,6 +63,7 @@ struct broker {
     struct event *retention_ev;
     int n_conns;
     int stopping;
+    struct namesrv *namesrv; /* embedded name server (--standalone) */
     store_host store_host;   /* this broker's address for records */
 };
 

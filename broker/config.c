@@ -114,6 +114,8 @@ static const config_key config_keys[] = {
      "client certificates: none, requested or required"},
     {"standalone", NULL, CFG_BOOL, O(standalone), "false", 0, 0,
      "run with an embedded name server (zero-setup mode)"},
+    {"namesrvListenPort", NULL, CFG_INT, O(namesrv_port), "9876", 0, 65535,
+     "port of the embedded name server in standalone mode (0 disables it)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,
      "debug, info, warn or error"},
 };

@@ -50,6 +50,7 @@ typedef struct broker_config {
     char *ssl_client_auth;
     /* process */
     int standalone;
+    int64_t namesrv_port;
     char *log_level;
 } broker_config;
 

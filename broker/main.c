@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "broker.h"
+#include "namesrv.h"
 #include "kafka_int.h"
 #include "log.h"
 
@@ -180,15 +181,38 @@ int main(int argc, char **argv)
         log_error("broker", NULL, "%s", err);
         rc = 2;
     } else {
-        if (cfg.standalone)
-            log_info("broker", NULL,
-                     "standalone mode (the embedded name server and the "
-                     "RocketMQ listener arrive with the remoting issue)");
-        log_info("broker", NULL, "ferry-broker ready");
-        event_base_dispatch(b.base);
+        if (cfg.standalone && cfg.namesrv_port > 0) {
+            namesrv_config nc;
+            namesrv_config_defaults(&nc);
+            nc.port = (int)cfg.namesrv_port;
+            char host[256];
+            int p;
+            /* the name server listens where the Kafka listener does */
+            if (config_find_listener(cfg.listeners, "PLAINTEXT", host,
+                                     sizeof host, &p) == 0 &&
+                *host && strlen(host) < sizeof nc.bind &&
+                strcmp(host, "localhost") != 0)
+                snprintf(nc.bind, sizeof nc.bind, "%s", host);
+            b.namesrv = namesrv_start(b.base, &nc, err, sizeof err);
+            if (!b.namesrv) {
+                log_error("broker", NULL, "%s", err);
+                rc = 2;
+            } else {
+                log_info("broker", NULL,
+                         "standalone mode: embedded name server on %s:%d "
+                         "(the broker's RocketMQ listener arrives with "
+                         "issue #4)",
+                         nc.bind, nc.port);
+            }
+        }
+        if (rc == 0) {
+            log_info("broker", NULL, "ferry-broker ready");
+            event_base_dispatch(b.base);
+        }
     }
 
     kafka_server_stop(&b);
+    namesrv_stop(b.namesrv);
     kafka_group_shutdown();
     kafka_idempotence_shutdown();
     /* Pending SYNC_FLUSH completions are posted before the store closes its

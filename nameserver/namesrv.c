@@ -1,6 +1,7 @@
 /*
- * namesrv.c - ferry-namesrv: the RocketMQ name server over the remoting
- * protocol.  One libevent loop; each connection reads whole frames
+ * namesrv.c - the RocketMQ name server over the remoting protocol (the
+ * component behind ferry-namesrv and ferry-broker --standalone), on the
+ * caller's libevent loop.  Each connection reads whole frames
  * (remoting_frame_check, then the frame), decodes the header with
  * wire/remoting.h, runs the code against the route table (route.c) and
  * answers in the request's header encoding (JSON or ROCKETMQ binary) with
@@ -17,7 +18,7 @@
  * heartbeat, or at once when their connection closes.
  *
  * Not yet: the compressed REGISTER_BROKER body (refused with a clear
- * SYSTEM_ERROR), TLS, embedding in ferry-broker --standalone.
+ * SYSTEM_ERROR), TLS.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,27 +37,21 @@
 #include <zlib.h>
 
 #include "log.h"
+#include "namesrv.h"
 #include "remoting.h"
 #include "route.h"
 
-typedef struct namesrv_config {
-    char bind[64];
-    int port;
-    int64_t broker_timeout_ms;
-    size_t max_frame;
-    char log_level[16];
-} namesrv_config;
-
 typedef struct ns_conn ns_conn;
 
-typedef struct namesrv {
+struct namesrv {
     ns_conn *conns; /* open connections, freed at shutdown */
     struct event_base *base;
     route_table *rt;
     namesrv_config cfg;
     uint64_t next_conn_id;
     struct event *expire_ev;
-} namesrv;
+    struct evconnlistener *listener;
+};
 
 struct ns_conn {
     ns_conn *prev, *next;
@@ -513,140 +508,78 @@ static void ns_expire_cb(evutil_socket_t fd, short what, void *arg)
         log_info("namesrv", NULL, "%d broker address(es) expired", n);
 }
 
-static void ns_signal_cb(evutil_socket_t sig, short what, void *arg)
+void namesrv_config_defaults(namesrv_config *cfg)
 {
-    namesrv *ns = arg;
-    (void)what;
-    log_info("namesrv", NULL, "signal %d, shutting down", (int)sig);
-    event_base_loopexit(ns->base, NULL);
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->bind, sizeof cfg->bind, "0.0.0.0");
+    cfg->port = 9876;
+    cfg->broker_timeout_ms = 120000;
+    cfg->max_frame = REMOTING_DEFAULT_MAX_FRAME;
 }
 
-/* ---- configuration -------------------------------------------------- */
-
-static void ns_usage(void)
+namesrv *namesrv_start(struct event_base *base, const namesrv_config *cfg,
+                       char *err, size_t errlen)
 {
-    printf("usage: ferry-namesrv [--key=value ...]\n\n"
-           "  listenPort            default 9876   port to listen on\n"
-           "  bindAddress           default 0.0.0.0\n"
-           "  brokerTimeoutMillis   default 120000 a broker expires after "
-           "this long without registering\n"
-           "  maxFrameSize          default 16777216 largest request frame\n"
-           "  logLevel              default info   debug, info, warn, "
-           "error\n");
-}
-
-static int ns_parse_args(namesrv_config *cfg, int argc, char **argv,
-                         int *help)
-{
-    *help = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            *help = 1;
-            continue;
-        }
-        const char *eq = strchr(a, '=');
-        if (strncmp(a, "--", 2) != 0 || !eq) {
-            fprintf(stderr, "ferry-namesrv: unexpected argument '%s'\n", a);
-            return -1;
-        }
-        size_t kl = (size_t)(eq - a - 2);
-        const char *v = eq + 1;
-        char *end;
-        long long n = strtoll(v, &end, 10);
-        int numeric = *v && !*end;
-#define KEY(s) (kl == strlen(s) && !strncmp(a + 2, s, kl))
-        if (KEY("listenPort") && numeric && n >= 0 && n <= 65535)
-            cfg->port = (int)n;
-        else if (KEY("bindAddress") && strlen(v) < sizeof cfg->bind)
-            snprintf(cfg->bind, sizeof cfg->bind, "%s", v);
-        else if (KEY("brokerTimeoutMillis") && numeric && n >= 1000)
-            cfg->broker_timeout_ms = n;
-        else if (KEY("maxFrameSize") && numeric && n >= 1024 &&
-                 n <= (1 << 30))
-            cfg->max_frame = (size_t)n;
-        else if (KEY("logLevel") && log_level_parse(v) >= 0)
-            snprintf(cfg->log_level, sizeof cfg->log_level, "%s", v);
-        else {
-            fprintf(stderr,
-                    "ferry-namesrv: unknown config key or bad value: '%s' "
-                    "(see --help)\n",
-                    a);
-            return -1;
-        }
-#undef KEY
+    namesrv *ns = calloc(1, sizeof *ns);
+    if (!ns) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
     }
-    return 0;
-}
-
-int main(int argc, char **argv)
-{
-    namesrv ns;
-    memset(&ns, 0, sizeof ns);
-    snprintf(ns.cfg.bind, sizeof ns.cfg.bind, "0.0.0.0");
-    ns.cfg.port = 9876;
-    ns.cfg.broker_timeout_ms = 120000;
-    ns.cfg.max_frame = REMOTING_DEFAULT_MAX_FRAME;
-    snprintf(ns.cfg.log_level, sizeof ns.cfg.log_level, "info");
-    int help;
-    if (ns_parse_args(&ns.cfg, argc, argv, &help) != 0)
-        return 1;
-    if (help) {
-        ns_usage();
-        return 0;
-    }
-    log_set_level(log_level_parse(ns.cfg.log_level));
-    signal(SIGPIPE, SIG_IGN);
-    ns.rt = route_new(ns.cfg.broker_timeout_ms);
-    ns.base = event_base_new();
-    if (!ns.rt || !ns.base) {
-        fprintf(stderr, "ferry-namesrv: out of memory\n");
-        return 2;
+    ns->cfg = *cfg;
+    ns->base = base;
+    ns->rt = route_new(cfg->broker_timeout_ms);
+    if (!ns->rt) {
+        snprintf(err, errlen, "out of memory");
+        free(ns);
+        return NULL;
     }
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     socklen_t sl;
     struct sockaddr_in *in = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-    if (inet_pton(AF_INET, ns.cfg.bind, &in->sin_addr) == 1) {
+    if (inet_pton(AF_INET, cfg->bind, &in->sin_addr) == 1) {
         in->sin_family = AF_INET;
-        in->sin_port = htons((uint16_t)ns.cfg.port);
+        in->sin_port = htons((uint16_t)cfg->port);
         sl = sizeof *in;
-    } else if (inet_pton(AF_INET6, ns.cfg.bind, &in6->sin6_addr) == 1) {
+    } else if (inet_pton(AF_INET6, cfg->bind, &in6->sin6_addr) == 1) {
         in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons((uint16_t)ns.cfg.port);
+        in6->sin6_port = htons((uint16_t)cfg->port);
         sl = sizeof *in6;
     } else {
-        fprintf(stderr, "ferry-namesrv: bindAddress '%s' is not an IP\n",
-                ns.cfg.bind);
-        return 1;
+        snprintf(err, errlen, "name server address '%s' is not an IP",
+                 cfg->bind);
+        namesrv_stop(ns);
+        return NULL;
     }
-    struct evconnlistener *l = evconnlistener_new_bind(
-        ns.base, ns_accept_cb, &ns, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
+    ns->listener = evconnlistener_new_bind(
+        base, ns_accept_cb, ns, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
         128, (struct sockaddr *)&ss, (int)sl);
-    if (!l) {
-        log_error("namesrv", NULL, "cannot listen on %s:%d: %s", ns.cfg.bind,
-                  ns.cfg.port, strerror(errno));
-        return 2;
+    if (!ns->listener) {
+        snprintf(err, errlen, "name server cannot listen on %s:%d: %s",
+                 cfg->bind, cfg->port, strerror(errno));
+        namesrv_stop(ns);
+        return NULL;
     }
-    ns.expire_ev = event_new(ns.base, -1, EV_PERSIST, ns_expire_cb, &ns);
+    ns->expire_ev = event_new(base, -1, EV_PERSIST, ns_expire_cb, ns);
     struct timeval five = {5, 0};
-    event_add(ns.expire_ev, &five);
-    struct event *st = evsignal_new(ns.base, SIGTERM, ns_signal_cb, &ns);
-    struct event *si = evsignal_new(ns.base, SIGINT, ns_signal_cb, &ns);
-    event_add(st, NULL);
-    event_add(si, NULL);
-    log_info("namesrv", NULL, "ferry-namesrv listening on %s:%d",
-             ns.cfg.bind, ns.cfg.port);
-    event_base_dispatch(ns.base);
-    evconnlistener_free(l);
-    while (ns.conns)
-        ns_conn_free(ns.conns);
-    event_free(ns.expire_ev);
-    event_free(st);
-    event_free(si);
-    event_base_free(ns.base);
-    route_free(ns.rt);
-    log_info("namesrv", NULL, "stopped cleanly");
-    return 0;
+    if (ns->expire_ev)
+        event_add(ns->expire_ev, &five);
+    log_info("namesrv", NULL, "name server listening on %s:%d", cfg->bind,
+             cfg->port);
+    return ns;
+}
+
+void namesrv_stop(namesrv *ns)
+{
+    if (!ns)
+        return;
+    if (ns->listener)
+        evconnlistener_free(ns->listener);
+    while (ns->conns)
+        ns_conn_free(ns->conns);
+    if (ns->expire_ev)
+        event_free(ns->expire_ev);
+    route_free(ns->rt);
+    free(ns);
 }

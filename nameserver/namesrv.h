@@ -1,0 +1,33 @@
+/*
+ * namesrv.h - the RocketMQ name server as a component: a remoting listener
+ * serving the route table (route.h) on a caller's libevent loop.  Used by
+ * ferry-namesrv (main.c) and embedded by ferry-broker --standalone.
+ * @locality: the event loop thread that started it.
+ */
+#ifndef FERRY_NAMESRV_H
+#define FERRY_NAMESRV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+
+typedef struct namesrv namesrv;
+
+typedef struct namesrv_config {
+    char bind[64];             /* IP address to listen on */
+    int port;                  /* 9876 */
+    int64_t broker_timeout_ms; /* a silent broker expires after (120 s) */
+    size_t max_frame;          /* largest request frame (16 MiB) */
+} namesrv_config;
+
+void namesrv_config_defaults(namesrv_config *cfg);
+/* Binds and starts serving on base.  NULL with a message in err on
+ * failure (the address, and why). */
+namesrv *namesrv_start(struct event_base *base, const namesrv_config *cfg,
+                       char *err, size_t errlen);
+/* Stops listening, closes every connection, frees the table.
+ * namesrv_stop(NULL) is a no-op. */
+void namesrv_stop(namesrv *ns);
+
+#endif /* FERRY_NAMESRV_H */
