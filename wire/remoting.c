@@ -82,20 +82,73 @@ void remoting_json_i64(buf_writer *w, int64_t v)
     buf_write_raw(w, tmp, (size_t)n);
 }
 
+/* Length of the well-formed UTF-8 sequence at p[0..n) (RFC 3629: no
+ * overlongs, no surrogates, <= U+10FFFF), or 0 if it is not one. */
+static size_t utf8_seq_len(const uint8_t *p, size_t n)
+{
+    uint8_t c = p[0];
+    size_t len;
+    uint32_t cp, min;
+
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xe0) == 0xc0) {
+        len = 2;
+        cp = c & 0x1fu;
+        min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+        len = 3;
+        cp = c & 0x0fu;
+        min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+        len = 4;
+        cp = c & 0x07u;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[k] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* Escapes '"', '\\' and control characters; a byte that does not start a
+ * well-formed UTF-8 sequence becomes \ufffd, so the output is always valid
+ * JSON whatever the bytes (binary headers and records carry raw bytes). */
 void remoting_json_str(buf_writer *w, const uint8_t *p, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i, run = 0;
+    size_t i = 0, run = 0;
 
     buf_write_raw(w, "\"", 1);
-    for (i = 0; i < n; i++) {
+    while (i < n) {
         uint8_t c = p[i];
         char esc[6];
         size_t elen = 2;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x80) {
+            size_t sl = utf8_seq_len(p + i, n - i);
+            if (sl) {
+                i += sl;
+                continue;
+            }
+            buf_write_raw(w, p + run, i - run);
+            buf_write_raw(w, "\\ufffd", 6);
+            run = ++i;
             continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
         buf_write_raw(w, p + run, i - run);
-        run = i + 1;
+        run = ++i;
         esc[0] = '\\';
         switch (c) {
         case '"':

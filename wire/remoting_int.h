@@ -12,7 +12,8 @@
 #include "buf.h"
 #include "wire_arena.h"
 
-/* A JSON string literal with quotes; escapes '"', '\\' and controls. */
+/* A JSON string literal with quotes; escapes '"', '\\' and controls and
+ * replaces malformed UTF-8 bytes with \ufffd (always valid JSON). */
 void remoting_json_str(buf_writer *w, const uint8_t *p, size_t n);
 static inline void remoting_json_view(buf_writer *w, buf_view v)
 {

@@ -561,6 +561,30 @@ static void test_json_escapes(void **state)
     wire_arena_release(&a);
 }
 
+static void test_json_encoder_replaces_invalid_utf8(void **state)
+{
+    /* binary headers carry raw bytes; their JSON answer must still parse */
+    static const uint8_t raw[] = {'a', 0xff, 'b', 0xc3, 0xa9, 0xed, 0xa0,
+                                  0x80, 0xf0, 0x9f, 0x98};
+    wire_arena a = {0};
+    remoting_header h, d;
+    buf_writer w;
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    h.remark.ptr = raw;
+    h.remark.len = sizeof(raw);
+    buf_writer_init(&w, 0, 0);
+    assert_int_equal(remoting_header_encode(&w, &h, 0), 0);
+    assert_non_null(memmem(w.p, w.len,
+                           "\"a\\ufffdb\xc3\xa9\\ufffd\\ufffd\\ufffd"
+                           "\\ufffd\\ufffd\\ufffd\"",
+                           48));
+    assert_int_equal(remoting_header_decode(w.p, w.len, 0, &a, &d), 0);
+    assert_int_equal(d.remark.len, 1 + 3 + 1 + 2 + 6 * 3);
+    buf_writer_release(&w);
+    wire_arena_release(&a);
+}
+
 static void test_ext_number_parsing(void **state)
 {
     static const struct {
@@ -708,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_frame_lying_lengths),
         cmocka_unit_test(test_binary_encode_refuses_out_of_range),
         cmocka_unit_test(test_json_escapes),
+        cmocka_unit_test(test_json_encoder_replaces_invalid_utf8),
         cmocka_unit_test(test_ext_number_parsing),
         cmocka_unit_test(test_golden_java_client_frames),
         cmocka_unit_test(test_code_tables),
