@@ -212,8 +212,7 @@ static int json_depth_ok(json_t *v, int depth, int limit)
     return 1;
 }
 
-int remoting_json_load(const uint8_t *p, size_t n, int max_depth,
-                       json_t **root)
+int remoting_json_load(const uint8_t *p, size_t n, int max_depth, json_t **root)
 {
     json_error_t jerr;
 
@@ -370,9 +369,8 @@ static int encode_binary(buf_writer *w, const remoting_header *h)
 {
     size_t at;
 
-    if (h->code < INT16_MIN || h->code > INT16_MAX ||
-        h->version < INT16_MIN || h->version > INT16_MAX ||
-        h->language < 0 || h->language > 255)
+    if (h->code < INT16_MIN || h->code > INT16_MAX || h->version < INT16_MIN ||
+        h->version > INT16_MAX || h->language < 0 || h->language > 255)
         return BUF_EINVAL;
     if (!h->remark.is_null && h->remark.len > INT32_MAX)
         return BUF_EINVAL;
@@ -470,8 +468,7 @@ static int decode_json_tree(json_t *root, wire_arena *a, remoting_header *h)
         return BUF_EINVAL;
     if ((v = json_object_get(root, "code")) && json_get_i32(v, &h->code))
         return BUF_EINVAL;
-    if ((v = json_object_get(root, "version")) &&
-        json_get_i32(v, &h->version))
+    if ((v = json_object_get(root, "version")) && json_get_i32(v, &h->version))
         return BUF_EINVAL;
     if ((v = json_object_get(root, "opaque")) && json_get_i32(v, &h->opaque))
         return BUF_EINVAL;
@@ -643,8 +640,7 @@ int remoting_frame_end(buf_writer *w, size_t at)
 }
 
 int remoting_frame_encode(buf_writer *w, const remoting_header *h,
-                          int serialize_type, const void *body,
-                          size_t body_len)
+                          int serialize_type, const void *body, size_t body_len)
 {
     size_t at = remoting_frame_begin(w, h, serialize_type);
     if (body_len)
@@ -656,8 +652,7 @@ int remoting_frame_encode(buf_writer *w, const remoting_header *h,
 /* extFields                                                           */
 /* ------------------------------------------------------------------ */
 
-int remoting_ext_find(const remoting_header *h, const char *key,
-                      buf_view *val)
+int remoting_ext_find(const remoting_header *h, const char *key, buf_view *val)
 {
     size_t kl = strlen(key);
 
@@ -745,8 +740,7 @@ static int ieq(buf_view v, const char *s)
     return 1;
 }
 
-int remoting_ext_get_bool(const remoting_header *h, const char *key,
-                          int *out)
+int remoting_ext_get_bool(const remoting_header *h, const char *key, int *out)
 {
     buf_view v;
     if (!remoting_ext_find(h, key, &v))

@@ -68,7 +68,7 @@
 /* Codes: one list each yields the enum and the names (STYLE §5)       */
 /* ------------------------------------------------------------------ */
 
-#define REMOTING_LANGUAGES(X)                                                 \
+#define REMOTING_LANGUAGES(X)                                                  \
     X(JAVA, 0)                                                                 \
     X(CPP, 1)                                                                  \
     X(DOTNET, 2)                                                               \
@@ -84,7 +84,7 @@
     X(RUST, 12)                                                                \
     X(NODE_JS, 13)
 
-#define REMOTING_RESPONSE_CODES(X)                                            \
+#define REMOTING_RESPONSE_CODES(X)                                             \
     X(SUCCESS, 0)                                                              \
     X(SYSTEM_ERROR, 1)                                                         \
     X(SYSTEM_BUSY, 2)                                                          \
@@ -124,7 +124,7 @@
     X(ILLEGAL_OPERATION, 604)                                                  \
     X(GO_AWAY, 1500)
 
-#define REMOTING_REQUEST_CODES(X)                                             \
+#define REMOTING_REQUEST_CODES(X)                                              \
     X(SEND_MESSAGE, 10)                                                        \
     X(PULL_MESSAGE, 11)                                                        \
     X(QUERY_MESSAGE, 12)                                                       \
@@ -248,10 +248,10 @@ typedef struct remoting_header {
     int32_t version;
     int32_t opaque;
     int32_t flag;
-    buf_view remark; /* is_null when absent or null */
+    buf_view remark;   /* is_null when absent or null */
     remoting_ext *ext; /* in wire order; from the arena */
     int32_t ext_count;
-    int32_t ext_cap; /* capacity of ext (remoting_ext_add) */
+    int32_t ext_cap;    /* capacity of ext (remoting_ext_add) */
     int serialize_type; /* REMOTING_SERIALIZE_* of the decoded header */
 } remoting_header;
 
@@ -301,8 +301,7 @@ int remoting_frame_encode(buf_writer *w, const remoting_header *h,
 /* The value of `key` (NUL-terminated); the last one wins on duplicates.
  * Returns 1 and sets *val, or 0 when absent (a null value counts as
  * absent, as in Java). */
-int remoting_ext_find(const remoting_header *h, const char *key,
-                      buf_view *val);
+int remoting_ext_find(const remoting_header *h, const char *key, buf_view *val);
 
 /* Typed getters: 0 ok, REMOTING_EMISSING when absent, BUF_EINVAL when the
  * text is not a number of that type (Java's Integer/Long.parseLong rules:
@@ -312,8 +311,7 @@ int remoting_ext_get_i32(const remoting_header *h, const char *key,
                          int32_t *out);
 int remoting_ext_get_i64(const remoting_header *h, const char *key,
                          int64_t *out);
-int remoting_ext_get_bool(const remoting_header *h, const char *key,
-                          int *out);
+int remoting_ext_get_bool(const remoting_header *h, const char *key, int *out);
 
 /* Parse a decimal view like Long.parseLong; 0 or BUF_EINVAL. */
 int remoting_parse_i64(buf_view v, int64_t *out);

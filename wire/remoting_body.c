@@ -438,9 +438,8 @@ int remoting_heartbeat_decode(const uint8_t *p, size_t n, wire_arena *a,
     out->client_id = jstr(&c, root, "clientID", "");
     out->heartbeat_fingerprint = ji64(&c, root, "heartbeatFingerprint", 0);
     out->without_sub = jbool(&c, root, "withoutSub", 0);
-    out->producer_groups = jarray(&c, root, "producerDataSet",
-                                  sizeof(buf_view), &arr,
-                                  &out->producer_count);
+    out->producer_groups = jarray(&c, root, "producerDataSet", sizeof(buf_view),
+                                  &arr, &out->producer_count);
     if (out->producer_groups) {
         json_array_foreach(arr, i, v)
         {
@@ -451,9 +450,9 @@ int remoting_heartbeat_decode(const uint8_t *p, size_t n, wire_arena *a,
             out->producer_groups[i] = jstr(&c, v, "groupName", "");
         }
     }
-    out->consumers = jarray(&c, root, "consumerDataSet",
-                            sizeof(remoting_consumer_data), &arr,
-                            &out->consumer_count);
+    out->consumers =
+        jarray(&c, root, "consumerDataSet", sizeof(remoting_consumer_data),
+               &arr, &out->consumer_count);
     if (out->consumers) {
         json_array_foreach(arr, i, v)
         {
@@ -470,10 +469,9 @@ int remoting_heartbeat_decode(const uint8_t *p, size_t n, wire_arena *a,
             cd->consume_from_where =
                 jstr(&c, v, "consumeFromWhere", "CONSUME_FROM_LAST_OFFSET");
             cd->unit_mode = jbool(&c, v, "unitMode", 0);
-            cd->subscriptions =
-                jarray(&c, v, "subscriptionDataSet",
-                       sizeof(remoting_subscription), &subs,
-                       &cd->subscription_count);
+            cd->subscriptions = jarray(&c, v, "subscriptionDataSet",
+                                       sizeof(remoting_subscription), &subs,
+                                       &cd->subscription_count);
             if (!cd->subscriptions)
                 continue;
             json_array_foreach(subs, k, s)

@@ -84,9 +84,9 @@ typedef struct remoting_data_version {
 
 typedef struct remoting_topic_config {
     buf_view topic_name;
-    int32_t read_queue_nums;   /* default 16 */
-    int32_t write_queue_nums;  /* default 16 */
-    int32_t perm;              /* default 6 (read|write) */
+    int32_t read_queue_nums;    /* default 16 */
+    int32_t write_queue_nums;   /* default 16 */
+    int32_t perm;               /* default 6 (read|write) */
     buf_view topic_filter_type; /* default "SINGLE_TAG" */
     int32_t topic_sys_flag;
     int order;

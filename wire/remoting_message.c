@@ -104,7 +104,8 @@ size_t remoting_msg_encoded_size(const remoting_msg *m)
     if (m->magic != 0 && m->magic != REMOTING_MAGIC_V1 &&
         m->magic != REMOTING_MAGIC_V2)
         return 0;
-    if (m->topic.len > (v2 ? (size_t)INT16_MAX : (size_t)REMOTING_TOPIC_MAX_V1) ||
+    if (m->topic.len >
+            (v2 ? (size_t)INT16_MAX : (size_t)REMOTING_TOPIC_MAX_V1) ||
         m->properties.len > REMOTING_PROPERTIES_MAX ||
         m->body.len > (size_t)INT32_MAX)
         return 0;
@@ -244,8 +245,7 @@ int remoting_batch_append(buf_writer *w, int32_t flag, buf_view body,
 /* properties                                                          */
 /* ------------------------------------------------------------------ */
 
-void remoting_prop_iter_init(remoting_prop_iter *it, const uint8_t *p,
-                             size_t n)
+void remoting_prop_iter_init(remoting_prop_iter *it, const uint8_t *p, size_t n)
 {
     it->p = p;
     it->len = n;
@@ -334,8 +334,7 @@ static int prop_text_ok(const uint8_t *p, size_t n, int is_key)
            (!is_key || !memchr(p, REMOTING_PROP_NAME_VALUE_SEP, n));
 }
 
-static int props_put(buf_writer *w, size_t start, buf_view key,
-                     buf_view value)
+static int props_put(buf_writer *w, size_t start, buf_view key, buf_view value)
 {
     if (!prop_text_ok(key.ptr, key.len, 1) ||
         !prop_text_ok(value.ptr, value.len, 0))
@@ -412,8 +411,7 @@ size_t remoting_offset_msgid_encode(const remoting_host *store,
     return n;
 }
 
-int remoting_offset_msgid_decode(const char *s, size_t n,
-                                 remoting_host *store,
+int remoting_offset_msgid_decode(const char *s, size_t n, remoting_host *store,
                                  int64_t *physical_offset)
 {
     uint8_t raw[28];

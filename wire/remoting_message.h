@@ -40,33 +40,33 @@
 #include "buf.h"
 #include "wire_arena.h"
 
-#define REMOTING_MAGIC_V1   ((int32_t)0xDAA320A7) /* -626843481 */
-#define REMOTING_MAGIC_V2   ((int32_t)0xDAA320AB) /* -626843477 */
+#define REMOTING_MAGIC_V1    ((int32_t)0xDAA320A7) /* -626843481 */
+#define REMOTING_MAGIC_V2    ((int32_t)0xDAA320AB) /* -626843477 */
 #define REMOTING_BLANK_MAGIC ((int32_t)0xCBD43194) /* CommitLog end marker */
 
 /* Fixed bytes of a V1 record with IPv4 hosts and empty body/topic/props. */
 #define REMOTING_MSG_FIXED_V4 91
 /* Topics longer than this need the V2 magic (2-byte topic length). */
-#define REMOTING_TOPIC_MAX_V1 127
+#define REMOTING_TOPIC_MAX_V1   127
 #define REMOTING_PROPERTIES_MAX 32767
 #define REMOTING_BATCH_FIXED    22
 
 /* ---- sysFlag (MessageSysFlag) ---- */
-#define REMOTING_SYSFLAG_COMPRESSED        0x1
-#define REMOTING_SYSFLAG_MULTI_TAGS        0x2
-#define REMOTING_SYSFLAG_TRANSACTION_NOT   0x0
+#define REMOTING_SYSFLAG_COMPRESSED           0x1
+#define REMOTING_SYSFLAG_MULTI_TAGS           0x2
+#define REMOTING_SYSFLAG_TRANSACTION_NOT      0x0
 #define REMOTING_SYSFLAG_TRANSACTION_PREPARED 0x4
 #define REMOTING_SYSFLAG_TRANSACTION_COMMIT   0x8
 #define REMOTING_SYSFLAG_TRANSACTION_ROLLBACK 0xC
-#define REMOTING_SYSFLAG_TRANSACTION_MASK  0xC
-#define REMOTING_SYSFLAG_BORNHOST_V6       0x10
-#define REMOTING_SYSFLAG_STOREHOST_V6      0x20
-#define REMOTING_SYSFLAG_NEED_UNWRAP       0x40
-#define REMOTING_SYSFLAG_INNER_BATCH       0x80
-#define REMOTING_SYSFLAG_COMPRESSION_LZ4   0x100
-#define REMOTING_SYSFLAG_COMPRESSION_ZSTD  0x200
-#define REMOTING_SYSFLAG_COMPRESSION_ZLIB  0x300
-#define REMOTING_SYSFLAG_COMPRESSION_MASK  0x700
+#define REMOTING_SYSFLAG_TRANSACTION_MASK     0xC
+#define REMOTING_SYSFLAG_BORNHOST_V6          0x10
+#define REMOTING_SYSFLAG_STOREHOST_V6         0x20
+#define REMOTING_SYSFLAG_NEED_UNWRAP          0x40
+#define REMOTING_SYSFLAG_INNER_BATCH          0x80
+#define REMOTING_SYSFLAG_COMPRESSION_LZ4      0x100
+#define REMOTING_SYSFLAG_COMPRESSION_ZSTD     0x200
+#define REMOTING_SYSFLAG_COMPRESSION_ZLIB     0x300
+#define REMOTING_SYSFLAG_COMPRESSION_MASK     0x700
 
 /* ---- PullSysFlag ---- */
 #define REMOTING_PULL_COMMIT_OFFSET 0x1
@@ -76,57 +76,57 @@
 #define REMOTING_PULL_LITE_PULL     0x10
 
 /* ---- reserved property keys (MessageConst) ---- */
-#define REMOTING_PROP_TAGS                     "TAGS"
-#define REMOTING_PROP_KEYS                     "KEYS"
-#define REMOTING_PROP_WAIT                     "WAIT"
-#define REMOTING_PROP_DELAY                    "DELAY"
-#define REMOTING_PROP_UNIQ_KEY                 "UNIQ_KEY"
-#define REMOTING_PROP_REAL_TOPIC               "REAL_TOPIC"
-#define REMOTING_PROP_REAL_QID                 "REAL_QID"
-#define REMOTING_PROP_TRAN_MSG                 "TRAN_MSG"
-#define REMOTING_PROP_PGROUP                   "PGROUP"
-#define REMOTING_PROP_TRANSACTION_ID           "__transactionId__"
+#define REMOTING_PROP_TAGS                       "TAGS"
+#define REMOTING_PROP_KEYS                       "KEYS"
+#define REMOTING_PROP_WAIT                       "WAIT"
+#define REMOTING_PROP_DELAY                      "DELAY"
+#define REMOTING_PROP_UNIQ_KEY                   "UNIQ_KEY"
+#define REMOTING_PROP_REAL_TOPIC                 "REAL_TOPIC"
+#define REMOTING_PROP_REAL_QID                   "REAL_QID"
+#define REMOTING_PROP_TRAN_MSG                   "TRAN_MSG"
+#define REMOTING_PROP_PGROUP                     "PGROUP"
+#define REMOTING_PROP_TRANSACTION_ID             "__transactionId__"
 #define REMOTING_PROP_TRAN_PREPARED_QUEUE_OFFSET "TRAN_PREPARED_QUEUE_OFFSET"
-#define REMOTING_PROP_TRANSACTION_CHECK_TIMES  "TRANSACTION_CHECK_TIMES"
+#define REMOTING_PROP_TRANSACTION_CHECK_TIMES    "TRANSACTION_CHECK_TIMES"
 #define REMOTING_PROP_CHECK_IMMUNITY_TIME_IN_SECONDS                           \
     "CHECK_IMMUNITY_TIME_IN_SECONDS"
-#define REMOTING_PROP_RETRY_TOPIC              "RETRY_TOPIC"
-#define REMOTING_PROP_RECONSUME_TIME           "RECONSUME_TIME"
-#define REMOTING_PROP_MAX_RECONSUME_TIMES      "MAX_RECONSUME_TIMES"
-#define REMOTING_PROP_ORIGIN_MESSAGE_ID        "ORIGIN_MESSAGE_ID"
-#define REMOTING_PROP_MIN_OFFSET               "MIN_OFFSET"
-#define REMOTING_PROP_MAX_OFFSET               "MAX_OFFSET"
-#define REMOTING_PROP_CLUSTER                  "CLUSTER"
-#define REMOTING_PROP_MSG_REGION               "MSG_REGION"
-#define REMOTING_PROP_TRACE_ON                 "TRACE_ON"
-#define REMOTING_PROP_INSTANCE_ID              "INSTANCE_ID"
-#define REMOTING_PROP_CORRELATION_ID           "CORRELATION_ID"
-#define REMOTING_PROP_REPLY_TO_CLIENT          "REPLY_TO_CLIENT"
-#define REMOTING_PROP_TTL                      "TTL"
-#define REMOTING_PROP_ARRIVE_TIME              "ARRIVE_TIME"
-#define REMOTING_PROP_PUSH_REPLY_TIME          "PUSH_REPLY_TIME"
-#define REMOTING_PROP_MSG_TYPE                 "MSG_TYPE"
-#define REMOTING_PROP_SHARDING_KEY             "__SHARDINGKEY"
-#define REMOTING_PROP_CONSUME_START_TIME       "CONSUME_START_TIME"
-#define REMOTING_PROP_TIMER_DELIVER_MS         "TIMER_DELIVER_MS"
-#define REMOTING_PROP_TIMER_DELAY_SEC          "TIMER_DELAY_SEC"
-#define REMOTING_PROP_TIMER_DELAY_MS           "TIMER_DELAY_MS"
-#define REMOTING_PROP_TIMER_OUT_MS             "TIMER_OUT_MS"
-#define REMOTING_PROP_INNER_NUM                "INNER_NUM"
-#define REMOTING_PROP_INNER_BASE               "INNER_BASE"
-#define REMOTING_PROP_CRC32                    "__CRC32#"
-#define REMOTING_PROP_BUYER_ID                 "BUYER_ID"
-#define REMOTING_PROP_TRANSFER_FLAG            "TRANSFER_FLAG"
-#define REMOTING_PROP_CORRECTION_FLAG          "CORRECTION_FLAG"
-#define REMOTING_PROP_MQ2_FLAG                 "MQ2_FLAG"
-#define REMOTING_PROP_DUP_INFO                 "DUP_INFO"
-#define REMOTING_PROP_EXTEND_UNIQ_INFO         "EXTEND_UNIQ_INFO"
-#define REMOTING_PROP_POP_CK                   "POP_CK"
-#define REMOTING_PROP_FIRST_POP_TIME           "1ST_POP_TIME"
-#define REMOTING_PROP_DLQ_ORIGIN_TOPIC         "DLQ_ORIGIN_TOPIC"
-#define REMOTING_PROP_DLQ_ORIGIN_MESSAGE_ID    "DLQ_ORIGIN_MESSAGE_ID"
-#define REMOTING_PROP_BORN_TIMESTAMP           "BORN_TIMESTAMP"
-#define REMOTING_PROP_BORN_HOST                "__BORNHOST"
+#define REMOTING_PROP_RETRY_TOPIC           "RETRY_TOPIC"
+#define REMOTING_PROP_RECONSUME_TIME        "RECONSUME_TIME"
+#define REMOTING_PROP_MAX_RECONSUME_TIMES   "MAX_RECONSUME_TIMES"
+#define REMOTING_PROP_ORIGIN_MESSAGE_ID     "ORIGIN_MESSAGE_ID"
+#define REMOTING_PROP_MIN_OFFSET            "MIN_OFFSET"
+#define REMOTING_PROP_MAX_OFFSET            "MAX_OFFSET"
+#define REMOTING_PROP_CLUSTER               "CLUSTER"
+#define REMOTING_PROP_MSG_REGION            "MSG_REGION"
+#define REMOTING_PROP_TRACE_ON              "TRACE_ON"
+#define REMOTING_PROP_INSTANCE_ID           "INSTANCE_ID"
+#define REMOTING_PROP_CORRELATION_ID        "CORRELATION_ID"
+#define REMOTING_PROP_REPLY_TO_CLIENT       "REPLY_TO_CLIENT"
+#define REMOTING_PROP_TTL                   "TTL"
+#define REMOTING_PROP_ARRIVE_TIME           "ARRIVE_TIME"
+#define REMOTING_PROP_PUSH_REPLY_TIME       "PUSH_REPLY_TIME"
+#define REMOTING_PROP_MSG_TYPE              "MSG_TYPE"
+#define REMOTING_PROP_SHARDING_KEY          "__SHARDINGKEY"
+#define REMOTING_PROP_CONSUME_START_TIME    "CONSUME_START_TIME"
+#define REMOTING_PROP_TIMER_DELIVER_MS      "TIMER_DELIVER_MS"
+#define REMOTING_PROP_TIMER_DELAY_SEC       "TIMER_DELAY_SEC"
+#define REMOTING_PROP_TIMER_DELAY_MS        "TIMER_DELAY_MS"
+#define REMOTING_PROP_TIMER_OUT_MS          "TIMER_OUT_MS"
+#define REMOTING_PROP_INNER_NUM             "INNER_NUM"
+#define REMOTING_PROP_INNER_BASE            "INNER_BASE"
+#define REMOTING_PROP_CRC32                 "__CRC32#"
+#define REMOTING_PROP_BUYER_ID              "BUYER_ID"
+#define REMOTING_PROP_TRANSFER_FLAG         "TRANSFER_FLAG"
+#define REMOTING_PROP_CORRECTION_FLAG       "CORRECTION_FLAG"
+#define REMOTING_PROP_MQ2_FLAG              "MQ2_FLAG"
+#define REMOTING_PROP_DUP_INFO              "DUP_INFO"
+#define REMOTING_PROP_EXTEND_UNIQ_INFO      "EXTEND_UNIQ_INFO"
+#define REMOTING_PROP_POP_CK                "POP_CK"
+#define REMOTING_PROP_FIRST_POP_TIME        "1ST_POP_TIME"
+#define REMOTING_PROP_DLQ_ORIGIN_TOPIC      "DLQ_ORIGIN_TOPIC"
+#define REMOTING_PROP_DLQ_ORIGIN_MESSAGE_ID "DLQ_ORIGIN_MESSAGE_ID"
+#define REMOTING_PROP_BORN_TIMESTAMP        "BORN_TIMESTAMP"
+#define REMOTING_PROP_BORN_HOST             "__BORNHOST"
 /* Keys with this prefix are never stored. */
 #define REMOTING_PROP_TRANSIENT_PREFIX "__RMQ.TRANSIENT."
 
@@ -251,8 +251,7 @@ int remoting_props_append(buf_writer *w, size_t start, const char *key,
 size_t remoting_offset_msgid_encode(const remoting_host *store,
                                     int64_t physical_offset, char *out);
 /* Either case of hex; 32 or 56 chars.  0 or BUF_EINVAL. */
-int remoting_offset_msgid_decode(const char *s, size_t n,
-                                 remoting_host *store,
+int remoting_offset_msgid_decode(const char *s, size_t n, remoting_host *store,
                                  int64_t *physical_offset);
 
 /* UNIQ_KEY (MessageClientIDSetter): uppercase hex of ip (4 or 16 bytes),

@@ -25,14 +25,14 @@ static const char JSON_HDR[] =
 /* code 10, GO, version 317, opaque 0x01020304, flag 2 (one-way), remark
  * "ok", extFields {a: b}. */
 static const uint8_t BIN_HDR[] = {
-    0x00, 0x0a,             /* code */
-    0x09,                   /* language GO */
-    0x01, 0x3d,             /* version 317 */
-    0x01, 0x02, 0x03, 0x04, /* opaque */
-    0x00, 0x00, 0x00, 0x02, /* flag */
-    0x00, 0x00, 0x00, 0x02, 'o', 'k', /* remark */
-    0x00, 0x00, 0x00, 0x08,           /* extLen */
-    0x00, 0x01, 'a', 0x00, 0x00, 0x00, 0x01, 'b'};
+    0x00, 0x0a,                        /* code */
+    0x09,                              /* language GO */
+    0x01, 0x3d,                        /* version 317 */
+    0x01, 0x02, 0x03, 0x04,            /* opaque */
+    0x00, 0x00, 0x00, 0x02,            /* flag */
+    0x00, 0x00, 0x00, 0x02, 'o',  'k', /* remark */
+    0x00, 0x00, 0x00, 0x08,            /* extLen */
+    0x00, 0x01, 'a',  0x00, 0x00, 0x00, 0x01, 'b'};
 
 static int view_is(buf_view v, const char *s)
 {
@@ -91,17 +91,15 @@ static void test_json_header_encodes_known_bytes(void **state)
     h.remark.is_null = 1;
     assert_int_equal(remoting_ext_add_str(&h, &a, "topic", "T"), 0);
     buf_writer_init(&w, 0, 0);
-    assert_int_equal(remoting_frame_encode(&w, &h, REMOTING_SERIALIZE_JSON,
-                                           "xy", 2),
-                     0);
+    assert_int_equal(
+        remoting_frame_encode(&w, &h, REMOTING_SERIALIZE_JSON, "xy", 2), 0);
     assert_int_equal(w.len, 8 + 123 + 2);
     assert_memory_equal(w.p, "\x00\x00\x00\x81\x00\x00\x00\x7b", 8);
     assert_memory_equal(w.p + 8, JSON_HDR, 123);
     assert_memory_equal(w.p + 131, "xy", 2);
 
-    assert_int_equal(remoting_frame_decode(w.p, w.len,
-                                           REMOTING_DEFAULT_MAX_FRAME, &a,
-                                           &d, &body),
+    assert_int_equal(remoting_frame_decode(
+                         w.p, w.len, REMOTING_DEFAULT_MAX_FRAME, &a, &d, &body),
                      0);
     assert_int_equal(d.serialize_type, REMOTING_SERIALIZE_JSON);
     assert_int_equal(d.code, 105);
@@ -167,16 +165,14 @@ static void test_binary_header_known_bytes_round_trip(void **state)
 
 static void test_binary_null_remark_and_null_value(void **state)
 {
-    static const uint8_t hdr[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-                                  0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0,
-                                  1, 'k', 0, 0, 0, 0};
+    static const uint8_t hdr[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0,   0, 0, 1, 0,
+                                  0, 0, 0, 0, 0, 0, 7, 0, 1, 'k', 0, 0, 0, 0};
     wire_arena a = {0};
     remoting_header h;
     buf_view v;
     (void)state;
-    assert_int_equal(remoting_header_decode(hdr, sizeof(hdr),
-                                            REMOTING_SERIALIZE_ROCKETMQ, &a,
-                                            &h),
+    assert_int_equal(remoting_header_decode(
+                         hdr, sizeof(hdr), REMOTING_SERIALIZE_ROCKETMQ, &a, &h),
                      0);
     assert_true(h.remark.is_null);
     assert_int_equal(h.flag, 1);
@@ -237,8 +233,7 @@ static void test_json_header_client_variants(void **state)
     int b;
     buf_view v;
     (void)state;
-    assert_int_equal(remoting_header_decode((const uint8_t *)ons,
-                                            strlen(ons),
+    assert_int_equal(remoting_header_decode((const uint8_t *)ons, strlen(ons),
                                             REMOTING_SERIALIZE_JSON, &a, &h),
                      0);
     assert_int_equal(h.ext_count, 5);
@@ -301,8 +296,7 @@ static void test_json_garbage_rejected(void **state)
     remoting_header h;
     (void)state;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        int rc = remoting_header_decode((const uint8_t *)bad[i],
-                                        strlen(bad[i]),
+        int rc = remoting_header_decode((const uint8_t *)bad[i], strlen(bad[i]),
                                         REMOTING_SERIALIZE_JSON, &a, &h);
         if (rc != BUF_EINVAL)
             fail_msg("accepted or wrong error %d: %s", rc, bad[i]);
@@ -363,14 +357,13 @@ static void test_json_deep_and_huge(void **state)
     buf_write_raw(&w, "{\"extFields\":{", 14);
     for (int i = 0; i < 20000; i++) {
         char kv[48];
-        int n = snprintf(kv, sizeof(kv), "%s\"k%d\":\"%d\"", i ? "," : "", i,
-                         i);
+        int n =
+            snprintf(kv, sizeof(kv), "%s\"k%d\":\"%d\"", i ? "," : "", i, i);
         buf_write_raw(&w, kv, (size_t)n);
     }
     buf_write_raw(&w, "}}", 2);
-    assert_int_equal(remoting_header_decode(w.p, w.len,
-                                            REMOTING_SERIALIZE_JSON, &a, &h),
-                     0);
+    assert_int_equal(
+        remoting_header_decode(w.p, w.len, REMOTING_SERIALIZE_JSON, &a, &h), 0);
     assert_int_equal(h.ext_count, 20000);
     {
         int32_t v;
@@ -378,10 +371,9 @@ static void test_json_deep_and_huge(void **state)
         assert_int_equal(v, 19999);
     }
     wire_arena_init(&small, 4096, 64 * 1024);
-    assert_int_equal(remoting_header_decode(w.p, w.len,
-                                            REMOTING_SERIALIZE_JSON, &small,
-                                            &h),
-                     BUF_ENOMEM);
+    assert_int_equal(
+        remoting_header_decode(w.p, w.len, REMOTING_SERIALIZE_JSON, &small, &h),
+        BUF_ENOMEM);
     wire_arena_release(&small);
     buf_writer_release(&w);
     wire_arena_release(&a);
@@ -415,8 +407,8 @@ static void test_every_truncation_rejected(void **state)
         size_t hl, bl;
         frame_of(&w, type);
         assert_int_equal(remoting_frame_decode(w.p, w.len,
-                                               REMOTING_DEFAULT_MAX_FRAME,
-                                               &a, &h, &body),
+                                               REMOTING_DEFAULT_MAX_FRAME, &a,
+                                               &h, &body),
                          0);
         assert_int_equal(h.ext_count, 3);
         assert_true(view_is(body, "body"));
@@ -490,9 +482,9 @@ static void test_binary_lying_lengths(void **state)
     assert_int_equal(remoting_header_decode(b, sizeof(b), 1, &a, &h),
                      BUF_EINVAL);
     /* unknown serialize type */
-    assert_int_equal(remoting_header_decode(BIN_HDR, sizeof(BIN_HDR), 5, &a,
-                                            &h),
-                     BUF_EINVAL);
+    assert_int_equal(
+        remoting_header_decode(BIN_HDR, sizeof(BIN_HDR), 5, &a, &h),
+        BUF_EINVAL);
     wire_arena_release(&a);
 }
 
@@ -506,14 +498,12 @@ static void test_frame_lying_lengths(void **state)
     frame_of(&w, 0);
     /* headerLen inside the frame but cutting the JSON short */
     w.p[7] = (uint8_t)(w.p[7] - 1);
-    assert_int_equal(remoting_frame_decode(w.p, w.len, 1 << 20, &a, &h,
-                                           &body),
+    assert_int_equal(remoting_frame_decode(w.p, w.len, 1 << 20, &a, &h, &body),
                      BUF_EINVAL);
     w.p[7] = (uint8_t)(w.p[7] + 1);
     /* frameLen one less: trailing byte */
     w.p[3] = (uint8_t)(w.p[3] - 1);
-    assert_int_equal(remoting_frame_decode(w.p, w.len, 1 << 20, &a, &h,
-                                           &body),
+    assert_int_equal(remoting_frame_decode(w.p, w.len, 1 << 20, &a, &h, &body),
                      BUF_EINVAL);
     w.p[3] = (uint8_t)(w.p[3] + 1);
     /* over the caller's limit */
@@ -549,8 +539,8 @@ static void test_json_escapes(void **state)
     remoting_ext_add(&h, &a, "nul", (buf_view){NULL, 0, 1});
     buf_writer_init(&w, 0, 0);
     assert_int_equal(remoting_header_encode(&w, &h, 0), 0);
-    assert_non_null(memmem(w.p, w.len, "\"q\\\"b\\\\\\n\\u0001\xe6\xa0\x87\"",
-                           19));
+    assert_non_null(
+        memmem(w.p, w.len, "\"q\\\"b\\\\\\n\\u0001\xe6\xa0\x87\"", 19));
     assert_non_null(memmem(w.p, w.len, "{\"k\\\"\":\"v\\t\"}", 13));
     assert_int_equal(remoting_header_decode(w.p, w.len, 0, &a, &d), 0);
     assert_int_equal(d.remark.len, h.remark.len);
@@ -564,8 +554,8 @@ static void test_json_escapes(void **state)
 static void test_json_encoder_replaces_invalid_utf8(void **state)
 {
     /* binary headers carry raw bytes; their JSON answer must still parse */
-    static const uint8_t raw[] = {'a', 0xff, 'b', 0xc3, 0xa9, 0xed, 0xa0,
-                                  0x80, 0xf0, 0x9f, 0x98};
+    static const uint8_t raw[] = {'a',  0xff, 'b',  0xc3, 0xa9, 0xed,
+                                  0xa0, 0x80, 0xf0, 0x9f, 0x98};
     wire_arena a = {0};
     remoting_header h, d;
     buf_writer w;
@@ -643,8 +633,7 @@ static void test_ext_number_parsing(void **state)
         assert_int_equal(remoting_ext_get_bool(&h, "f", &b), 0);
         assert_int_equal(b, 0);
         assert_int_equal(remoting_ext_get_bool(&h, "x", &b), BUF_EINVAL);
-        assert_int_equal(remoting_ext_get_bool(&h, "y", &b),
-                         REMOTING_EMISSING);
+        assert_int_equal(remoting_ext_get_bool(&h, "y", &b), REMOTING_EMISSING);
         /* duplicates: last wins, as Java's HashMap.put */
         remoting_ext_add_str(&h, &a, "t", "false");
         assert_int_equal(remoting_ext_get_bool(&h, "t", &b), 0);
@@ -703,8 +692,9 @@ static void test_code_tables(void **state)
     (void)state;
     assert_string_equal(remoting_request_code_name(105),
                         "GET_ROUTEINFO_BY_TOPIC");
-    assert_string_equal(remoting_request_code_name(REMOTING_REQ_SEND_BATCH_MESSAGE),
-                        "SEND_BATCH_MESSAGE");
+    assert_string_equal(
+        remoting_request_code_name(REMOTING_REQ_SEND_BATCH_MESSAGE),
+        "SEND_BATCH_MESSAGE");
     assert_null(remoting_request_code_name(999));
     assert_string_equal(remoting_response_code_name(1500), "GO_AWAY");
     assert_string_equal(remoting_response_code_name(22), "QUERY_NOT_FOUND");

@@ -31,8 +31,8 @@ static void test_topic_route_strict_and_fastjson(void **state)
 {
     remoting_broker_addr addrs[2] = {{0, V("10.0.0.7:10911")},
                                      {1, V("10.0.0.8:10911")}};
-    remoting_broker_data bd = {V("DefaultCluster"), V("broker-a"), addrs, 2,
-                               {NULL, 0, 1}, 0};
+    remoting_broker_data bd = {
+        V("DefaultCluster"), V("broker-a"), addrs, 2, {NULL, 0, 1}, 0};
     remoting_queue_data qd = {V("broker-a"), 4, 4, 6, 0};
     remoting_topic_route rt = {&qd, 1, &bd, 1, {NULL, 0, 1}};
     static const char strict[] =
@@ -52,8 +52,8 @@ static void test_topic_route_strict_and_fastjson(void **state)
     buf_writer w;
     (void)state;
     buf_writer_init(&w, 0, 0);
-    assert_int_equal(
-        remoting_topic_route_encode(&w, &rt, REMOTING_JSON_STRICT), 0);
+    assert_int_equal(remoting_topic_route_encode(&w, &rt, REMOTING_JSON_STRICT),
+                     0);
     assert_int_equal(w.len, strlen(strict));
     assert_memory_equal(w.p, strict, w.len);
     w.len = 0;
@@ -66,19 +66,17 @@ static void test_topic_route_strict_and_fastjson(void **state)
     bd.enable_acting_master = 1;
     rt.order_topic_conf = V("broker-a:4");
     w.len = 0;
-    assert_int_equal(
-        remoting_topic_route_encode(&w, &rt, REMOTING_JSON_STRICT), 0);
-    assert_non_null(memmem(w.p, w.len,
-                           "\"enableActingMaster\":true,\"zoneName\":\"z1\"}",
-                           41));
-    assert_non_null(memmem(w.p, w.len,
-                           "{},\"orderTopicConf\":\"broker-a:4\",\"queueDatas\"",
-                           45));
+    assert_int_equal(remoting_topic_route_encode(&w, &rt, REMOTING_JSON_STRICT),
+                     0);
+    assert_non_null(memmem(
+        w.p, w.len, "\"enableActingMaster\":true,\"zoneName\":\"z1\"}", 41));
+    assert_non_null(memmem(
+        w.p, w.len, "{},\"orderTopicConf\":\"broker-a:4\",\"queueDatas\"", 45));
     /* empty route */
     memset(&rt, 0, sizeof(rt));
     w.len = 0;
-    assert_int_equal(
-        remoting_topic_route_encode(&w, &rt, REMOTING_JSON_STRICT), 0);
+    assert_int_equal(remoting_topic_route_encode(&w, &rt, REMOTING_JSON_STRICT),
+                     0);
     assert_int_equal(w.len, strlen("{\"brokerDatas\":[],\"filterServerTable"
                                    "\":{},\"queueDatas\":[]}"));
     buf_writer_release(&w);
@@ -111,15 +109,13 @@ static void test_register_broker_body(void **state)
     /* name from the key; Java defaults for the missing fields */
     assert_true(view_is(rb.wrapper.topics[1].topic_name, "%RETRY%g"));
     assert_int_equal(rb.wrapper.topics[1].perm, 6);
-    assert_true(view_is(rb.wrapper.topics[1].topic_filter_type,
-                        "SINGLE_TAG"));
+    assert_true(view_is(rb.wrapper.topics[1].topic_filter_type, "SINGLE_TAG"));
     assert_int_equal(rb.wrapper.topics[1].order, 1);
     assert_int_equal(rb.filter_server_count, 0);
 
     buf_writer_init(&w, 0, 0);
     assert_int_equal(remoting_register_broker_body_encode(&w, &rb), 0);
-    assert_int_equal(remoting_register_broker_body_decode(w.p, w.len, &a,
-                                                          &rb2),
+    assert_int_equal(remoting_register_broker_body_decode(w.p, w.len, &a, &rb2),
                      0);
     assert_int_equal(rb2.wrapper.topic_count, 2);
     assert_int_equal(rb2.wrapper.topics[1].write_queue_nums, 1);
@@ -180,9 +176,9 @@ static void test_heartbeat_java_go_ons(void **state)
     remoting_heartbeat hb;
     const remoting_subscription *s;
     (void)state;
-    assert_int_equal(remoting_heartbeat_decode((const uint8_t *)java,
-                                               strlen(java), &a, &hb),
-                     0);
+    assert_int_equal(
+        remoting_heartbeat_decode((const uint8_t *)java, strlen(java), &a, &hb),
+        0);
     assert_true(view_is(hb.client_id, "10.0.0.5@12345#987654321"));
     assert_int_equal(hb.producer_count, 2);
     assert_true(view_is(hb.producer_groups[1], "CLIENT_INNER_PRODUCER"));
@@ -197,18 +193,17 @@ static void test_heartbeat_java_go_ons(void **state)
     assert_int_equal(s->codes[0], 2598919);
     assert_true(s->sub_version == 1700000000000LL);
 
-    assert_int_equal(remoting_heartbeat_decode((const uint8_t *)go,
-                                               strlen(go), &a, &hb),
-                     0);
+    assert_int_equal(
+        remoting_heartbeat_decode((const uint8_t *)go, strlen(go), &a, &hb), 0);
     assert_int_equal(hb.producer_count, 0);
     s = &hb.consumers[0].subscriptions[0];
     assert_int_equal(s->codes[0], -1234);
     assert_true(s->sub_version == 1700000000000000000LL);
     assert_true(view_is(hb.consumers[0].message_model, "BROADCASTING"));
 
-    assert_int_equal(remoting_heartbeat_decode((const uint8_t *)ons,
-                                               strlen(ons), &a, &hb),
-                     0);
+    assert_int_equal(
+        remoting_heartbeat_decode((const uint8_t *)ons, strlen(ons), &a, &hb),
+        0);
     s = &hb.consumers[0].subscriptions[0];
     assert_true(view_is(s->expression_type, "TAG"));
     assert_true(view_is(s->topic, "%RETRY%G"));
@@ -246,10 +241,10 @@ static void test_bodies_reject_malformed(void **state)
         if (rc != BUF_EINVAL)
             fail_msg("heartbeat accepted (%d): %s", rc, bad_hb[i]);
     }
-    assert_int_equal(remoting_lock_batch_decode(
-                         (const uint8_t *)"{\"mqSet\":[{\"queueId\":\"a\"}]}",
-                         27, &a, &lb),
-                     BUF_EINVAL);
+    assert_int_equal(
+        remoting_lock_batch_decode(
+            (const uint8_t *)"{\"mqSet\":[{\"queueId\":\"a\"}]}", 27, &a, &lb),
+        BUF_EINVAL);
     {
         static const char *bad_rb[] = {
             "{\"topicConfigSerializeWrapper\":{\"topicConfigTable\":"
@@ -260,15 +255,15 @@ static void test_bodies_reject_malformed(void **state)
             "{\"filterServerList\":[null]}",
         };
         for (size_t i = 0; i < sizeof(bad_rb) / sizeof(bad_rb[0]); i++)
-            assert_int_equal(remoting_register_broker_body_decode(
-                                 (const uint8_t *)bad_rb[i],
-                                 strlen(bad_rb[i]), &a, &rb),
-                             BUF_EINVAL);
+            assert_int_equal(
+                remoting_register_broker_body_decode(
+                    (const uint8_t *)bad_rb[i], strlen(bad_rb[i]), &a, &rb),
+                BUF_EINVAL);
         /* while a well-formed one with those keys decodes */
-        assert_int_equal(remoting_register_broker_body_decode(
-                             (const uint8_t *)"{\"filterServerList\":[\"x\"]}",
-                             26, &a, &rb),
-                         0);
+        assert_int_equal(
+            remoting_register_broker_body_decode(
+                (const uint8_t *)"{\"filterServerList\":[\"x\"]}", 26, &a, &rb),
+            0);
         assert_int_equal(rb.filter_server_count, 1);
     }
     wire_arena_release(&a);
@@ -286,9 +281,9 @@ static void test_lock_batch_and_consumer_list(void **state)
     buf_view ids[2] = {{(const uint8_t *)"c1", 2, 0},
                        {(const uint8_t *)"c\"2", 3, 0}};
     (void)state;
-    assert_int_equal(remoting_lock_batch_decode((const uint8_t *)req,
-                                                strlen(req), &a, &lb),
-                     0);
+    assert_int_equal(
+        remoting_lock_batch_decode((const uint8_t *)req, strlen(req), &a, &lb),
+        0);
     assert_true(view_is(lb.consumer_group, "CG"));
     assert_true(view_is(lb.client_id, "cid"));
     assert_int_equal(lb.mq_count, 2);

@@ -142,8 +142,7 @@ static void test_record_ipv6_hosts_and_v2_magic(void **state)
                 buf_writer_init(&w, 0, 0);
                 assert_int_equal(remoting_msg_encode(&w, &m), 0);
                 assert_int_equal(w.len, 91 + 12 * (bv6 + sv6) + v2 + 5 +
-                                            m.topic.len +
-                                            m.properties.len);
+                                            m.topic.len + m.properties.len);
                 buf_reader_init(&r, w.p, w.len);
                 assert_int_equal(remoting_msg_decode(&r, &d), 0);
                 assert_int_equal(d.magic,
@@ -272,17 +271,15 @@ static void test_batch_body(void **state)
     uint8_t *cp;
     (void)state;
     buf_writer_init(&w, 0, 0);
-    assert_int_equal(remoting_batch_append(&w, 1, V("a"),
-                                           V("UNIQ_KEY\001X1\002")),
-                     0);
+    assert_int_equal(
+        remoting_batch_append(&w, 1, V("a"), V("UNIQ_KEY\001X1\002")), 0);
     assert_int_equal(remoting_batch_append(&w, 2, V(""), V("")), 0);
     assert_int_equal(remoting_batch_append(&w, 3, V("body3"),
                                            V("KEYS\001k\002WAIT\001true\002")),
                      0);
     /* hand-checked first entry: 22 + 1 + 12 bytes */
     assert_int_equal(buf_get_u32be(w.p), 35);
-    assert_memory_equal(w.p + 4, "\0\0\0\0\0\0\0\0\0\0\0\1\0\0\0\1a\0\x0c",
-                        19);
+    assert_memory_equal(w.p + 4, "\0\0\0\0\0\0\0\0\0\0\0\1\0\0\0\1a\0\x0c", 19);
     assert_int_equal(remoting_batch_validate(w.p, w.len, &count), 0);
     assert_int_equal(count, 3);
     remoting_batch_iter_init(&it, w.p, w.len);
@@ -336,12 +333,12 @@ static void test_properties_edge_cases(void **state)
         {"", ""},
         {"\002\002\002", ""},
         {"A\001B\002", "A=B;"},
-        {"A\001B", "A=B;"},              /* no trailing separator */
+        {"A\001B", "A=B;"},               /* no trailing separator */
         {"A\001B\002C\001D", "A=B;C=D;"}, /* last unterminated */
-        {"AB\002", ""},                  /* no name/value separator */
-        {"A\001\002", ""},               /* key without value */
-        {"\001B\002", ""},               /* value without key */
-        {"K\001\002X\001Y\002", "X=Y;"}, /* empty value skipped */
+        {"AB\002", ""},                   /* no name/value separator */
+        {"A\001\002", ""},                /* key without value */
+        {"\001B\002", ""},                /* value without key */
+        {"K\001\002X\001Y\002", "X=Y;"},  /* empty value skipped */
         {"A\001B\001C\002", "A=B\001C;"}, /* second \x01 is in the value */
         {"TAGS\001TagA\002KEYS\001k1 k2\002", "TAGS=TagA;KEYS=k1 k2;"},
         {"A\001B\002A\001C\002", "A=B;A=C;"},
@@ -354,8 +351,8 @@ static void test_properties_edge_cases(void **state)
         char got[128] = "";
         size_t gl = 0;
         assert_int_equal(remoting_props_decode((const uint8_t *)cases[i].in,
-                                               strlen(cases[i].in), &a,
-                                               &props, &count),
+                                               strlen(cases[i].in), &a, &props,
+                                               &count),
                          0);
         for (int32_t k = 0; k < count; k++) {
             memcpy(got + gl, props[k].key.ptr, props[k].key.len);
@@ -372,23 +369,20 @@ static void test_properties_edge_cases(void **state)
     {
         const char *s = "A\001B\002A\001C\002TAGS\001t\002";
         buf_view v;
-        assert_int_equal(remoting_props_find((const uint8_t *)s, strlen(s),
-                                             "A", &v),
-                         1);
+        assert_int_equal(
+            remoting_props_find((const uint8_t *)s, strlen(s), "A", &v), 1);
         assert_true(view_is(v, "C")); /* last wins */
-        assert_int_equal(remoting_props_find((const uint8_t *)s, strlen(s),
-                                             "TAG", &v),
-                         0);
+        assert_int_equal(
+            remoting_props_find((const uint8_t *)s, strlen(s), "TAG", &v), 0);
     }
     wire_arena_release(&a);
 }
 
 static void test_properties_encode(void **state)
 {
-    remoting_prop p[2] = {{{(const uint8_t *)"TAGS", 4, 0},
-                           {(const uint8_t *)"TagA", 4, 0}},
-                          {{(const uint8_t *)"KEYS", 4, 0},
-                           {(const uint8_t *)"a b", 3, 0}}};
+    remoting_prop p[2] = {
+        {{(const uint8_t *)"TAGS", 4, 0}, {(const uint8_t *)"TagA", 4, 0}},
+        {{(const uint8_t *)"KEYS", 4, 0}, {(const uint8_t *)"a b", 3, 0}}};
     buf_writer w;
     char *big;
     (void)state;
@@ -406,15 +400,13 @@ static void test_properties_encode(void **state)
     big = malloc(40000);
     memset(big, 'v', 40000);
     w.len = 0;
-    assert_int_equal(remoting_props_append(&w, 0, "K",
-                                           (buf_view){(uint8_t *)big,
-                                                      32767 - 3, 0}),
+    assert_int_equal(remoting_props_append(
+                         &w, 0, "K", (buf_view){(uint8_t *)big, 32767 - 3, 0}),
                      0);
     assert_int_equal(w.len, 32767);
     w.len = 0;
-    assert_int_equal(remoting_props_append(&w, 0, "K",
-                                           (buf_view){(uint8_t *)big,
-                                                      32767 - 2, 0}),
+    assert_int_equal(remoting_props_append(
+                         &w, 0, "K", (buf_view){(uint8_t *)big, 32767 - 2, 0}),
                      BUF_EINVAL);
     free(big);
     buf_writer_release(&w);
@@ -465,9 +457,8 @@ static void test_uniq_key(void **state)
     remoting_host c = {{192, 168, 1, 2}, 0, 0};
     char out[64];
     (void)state;
-    assert_int_equal(remoting_uniq_key_make(&c, 0x1234, 0x0A0B0C0D, 0x100, 5,
-                                            out),
-                     32);
+    assert_int_equal(
+        remoting_uniq_key_make(&c, 0x1234, 0x0A0B0C0D, 0x100, 5, out), 32);
     assert_string_equal(out, "C0A8010212340A0B0C0D000001000005");
     c.is_v6 = 1;
     assert_int_equal(remoting_uniq_key_make(&c, 1, 0, 0, 0, out), 56);
@@ -487,8 +478,8 @@ static void test_body_crc_and_tag_hash(void **state)
                 1772899);
     assert_true(remoting_tag_hash((const uint8_t *)"", 0) == 0);
     /* wraps and sign-extends like Java int */
-    assert_true(remoting_tag_hash((const uint8_t *)"polygenelubricants",
-                                  18) == INT32_MIN);
+    assert_true(remoting_tag_hash((const uint8_t *)"polygenelubricants", 18) ==
+                INT32_MIN);
     /* invalid UTF-8 byte = U+FFFD */
     assert_true(remoting_tag_hash((const uint8_t *)"\xff", 1) == 0xfffd);
 }
