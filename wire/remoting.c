@@ -187,43 +187,66 @@ void remoting_json_key(buf_writer *w, const char *key)
     buf_write_raw(w, ":", 1);
 }
 
-/* Depth of a parsed value, giving up past `limit`. */
-static int json_depth_ok(json_t *v, int depth, int limit)
+/*
+ * Bound what jansson will build before it builds anything: one pass over
+ * the text, outside strings, counting container nesting and values (a
+ * value per ',' '[' '{', plus one).  jansson's own depth limit is 2048 and
+ * it has no size limit: a 16 MiB frame of "0,0,0,..." would make millions
+ * of json_t, hundreds of MiB.  Malformed text is left for jansson.
+ */
+static int json_prescan(const uint8_t *p, size_t n, int max_depth,
+                        size_t max_values)
 {
-    if (depth > limit)
-        return 0;
-    if (json_is_object(v)) {
-        const char *k;
-        json_t *c;
-        json_object_foreach(v, k, c)
-        {
-            if (!json_depth_ok(c, depth + 1, limit))
-                return 0;
+    size_t values = 1;
+    int depth = 0, in_str = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+            continue;
         }
-    } else if (json_is_array(v)) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(v, i, c)
-        {
-            if (!json_depth_ok(c, depth + 1, limit))
-                return 0;
+        switch (c) {
+        case '"':
+            in_str = 1;
+            break;
+        case '[':
+        case '{':
+            if (++depth > max_depth)
+                return BUF_EINVAL;
+            values++;
+            break;
+        case ']':
+        case '}':
+            depth--;
+            break;
+        case ',':
+            values++;
+            break;
+        default:
+            break;
         }
+        if (values > max_values)
+            return BUF_ELIMIT;
     }
-    return 1;
+    return 0;
 }
 
-int remoting_json_load(const uint8_t *p, size_t n, int max_depth, json_t **root)
+int remoting_json_load(const uint8_t *p, size_t n, int max_depth,
+                       size_t max_values, json_t **root)
 {
     json_error_t jerr;
+    int rc = json_prescan(p, n, max_depth, max_values);
 
+    *root = NULL;
+    if (rc)
+        return rc;
     *root = json_loadb((const char *)p, n, 0, &jerr);
     if (!*root)
         return BUF_EINVAL;
-    if (!json_depth_ok(*root, 0, max_depth)) {
-        json_decref(*root);
-        *root = NULL;
-        return BUF_EINVAL;
-    }
     return 0;
 }
 
@@ -533,7 +556,8 @@ static int decode_json(const uint8_t *p, size_t len, wire_arena *a,
     json_t *root;
     int rc;
 
-    rc = remoting_json_load(p, len, REMOTING_JSON_MAX_DEPTH, &root);
+    rc = remoting_json_load(p, len, REMOTING_JSON_MAX_DEPTH,
+                            REMOTING_JSON_MAX_VALUES, &root);
     if (rc)
         return rc;
     rc = decode_json_tree(root, a, h);

@@ -52,8 +52,12 @@
 #define REMOTING_FRAME_PREFIX 8
 /* Fixed part of a ROCKETMQ binary header (with remarkLen and extLen). */
 #define REMOTING_BINARY_FIXED 21
-/* A JSON header may nest at most this deep (the real ones nest 2 levels). */
-#define REMOTING_JSON_MAX_DEPTH 16
+/* A JSON header may nest at most this deep (the real ones nest 2 levels)
+ * and hold at most this many values (real ones: a few dozen); past it the
+ * decoder answers BUF_ELIMIT without parsing, which bounds what a hostile
+ * 16 MiB header costs. */
+#define REMOTING_JSON_MAX_DEPTH  16
+#define REMOTING_JSON_MAX_VALUES 65536
 
 #define REMOTING_SERIALIZE_JSON     0
 #define REMOTING_SERIALIZE_ROCKETMQ 1
@@ -259,7 +263,9 @@ typedef struct remoting_header {
  * Decode header bytes (the headerLen bytes after hdrWord) of the given
  * serialize type.  Arrays and JSON strings come from `a`.  BUF_EINVAL for
  * malformed input (bad JSON, wrong types, lengths past the end, nesting
- * deeper than REMOTING_JSON_MAX_DEPTH), BUF_ENOMEM when the arena is full.
+ * deeper than REMOTING_JSON_MAX_DEPTH), BUF_ELIMIT for a JSON header of
+ * more than REMOTING_JSON_MAX_VALUES values, BUF_ENOMEM when the arena is
+ * full.
  */
 int remoting_header_decode(const uint8_t *p, size_t len, int serialize_type,
                            wire_arena *a, remoting_header *h);

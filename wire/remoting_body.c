@@ -1,9 +1,9 @@
 /*
  * remoting_body.c - JSON bodies (see remoting_body.h).
  *
- * Decoders: jansson parses and depth-checks the whole body first
- * (remoting_json_load), then typed accessors below copy what is needed
- * into the arena; the jansson tree is freed before returning, so results
+ * Decoders: the text is checked for depth and size, then jansson parses
+ * the whole body (remoting_json_load), then typed accessors below copy what is
+ * needed into the arena; the jansson tree is freed before returning, so results
  * never point into it.
  */
 #include "remoting_body.h"
@@ -297,7 +297,8 @@ int remoting_topic_config_wrapper_decode(const uint8_t *p, size_t n,
 {
     jctx c = {a, 0};
     json_t *root;
-    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH,
+                                REMOTING_BODY_MAX_VALUES, &root);
 
     memset(out, 0, sizeof(*out));
     if (rc)
@@ -313,7 +314,8 @@ int remoting_register_broker_body_decode(const uint8_t *p, size_t n,
 {
     jctx c = {a, 0};
     json_t *root, *wr;
-    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH,
+                                REMOTING_BODY_MAX_VALUES, &root);
 
     memset(out, 0, sizeof(*out));
     if (rc)
@@ -426,7 +428,8 @@ int remoting_heartbeat_decode(const uint8_t *p, size_t n, wire_arena *a,
     jctx c = {a, 0};
     json_t *root, *arr, *v;
     size_t i;
-    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH,
+                                REMOTING_BODY_MAX_VALUES, &root);
 
     memset(out, 0, sizeof(*out));
     if (rc)
@@ -494,7 +497,8 @@ int remoting_lock_batch_decode(const uint8_t *p, size_t n, wire_arena *a,
     jctx c = {a, 0};
     json_t *root, *arr, *v;
     size_t i;
-    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH, &root);
+    int rc = remoting_json_load(p, n, REMOTING_BODY_MAX_DEPTH,
+                                REMOTING_BODY_MAX_VALUES, &root);
 
     memset(out, 0, sizeof(*out));
     if (rc)

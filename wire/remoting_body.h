@@ -36,8 +36,11 @@
 #define REMOTING_JSON_STRICT   0
 #define REMOTING_JSON_FASTJSON 1
 
-/* Bodies nest a few levels; anything deeper is refused. */
-#define REMOTING_BODY_MAX_DEPTH 32
+/* Bodies nest a few levels; anything deeper is refused (BUF_EINVAL).  A
+ * body of more values than REMOTING_BODY_MAX_VALUES is refused before
+ * parsing (BUF_ELIMIT): about 100000 topic configs or subscriptions. */
+#define REMOTING_BODY_MAX_DEPTH  32
+#define REMOTING_BODY_MAX_VALUES (1u << 20)
 
 /* ---- TopicRouteData ---- */
 

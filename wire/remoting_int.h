@@ -30,11 +30,11 @@ void remoting_json_key(buf_writer *w, const char *key);
 buf_view remoting_arena_copy(wire_arena *a, const void *p, size_t n,
                              int *failed);
 
-/* Parse exactly n bytes as one JSON value (jansson) and refuse nesting
- * deeper than max_depth; 0 and *root (caller json_decref's) or
- * BUF_EINVAL. */
+/* Parse exactly n bytes as one JSON value (jansson), refusing before the
+ * parse nesting deeper than max_depth (BUF_EINVAL) or more than max_values
+ * values (BUF_ELIMIT); 0 and *root (caller json_decref's) or an error. */
 typedef struct json_t json_t;
 int remoting_json_load(const uint8_t *p, size_t n, int max_depth,
-                       json_t **root);
+                       size_t max_values, json_t **root);
 
 #endif /* FERRY_REMOTING_INT_H */

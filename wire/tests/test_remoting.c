@@ -370,6 +370,29 @@ static void test_json_deep_and_huge(void **state)
         assert_int_equal(remoting_ext_get_i32(&h, "k19999", &v), 0);
         assert_int_equal(v, 19999);
     }
+    /* more values than REMOTING_JSON_MAX_VALUES: refused unparsed */
+    {
+        buf_writer big;
+        buf_writer_init(&big, 0, 0);
+        buf_write_raw(&big, "{\"x\":[", 6);
+        for (int i = 0; i < REMOTING_JSON_MAX_VALUES; i++)
+            buf_write_raw(&big, i ? ",0" : "0", i ? 2 : 1);
+        buf_write_raw(&big, "]}", 2);
+        assert_int_equal(remoting_header_decode(
+                             big.p, big.len, REMOTING_SERIALIZE_JSON, &a, &h),
+                         BUF_ELIMIT);
+        /* commas and brackets inside strings do not count */
+        big.len = 0;
+        buf_write_raw(&big, "{\"remark\":\"", 11);
+        for (int i = 0; i < REMOTING_JSON_MAX_VALUES; i++)
+            buf_write_raw(&big, ",[{\\\"", 5);
+        buf_write_raw(&big, "\"}", 2);
+        assert_int_equal(remoting_header_decode(
+                             big.p, big.len, REMOTING_SERIALIZE_JSON, &a, &h),
+                         0);
+        assert_int_equal(h.remark.len, 4u * REMOTING_JSON_MAX_VALUES);
+        buf_writer_release(&big);
+    }
     wire_arena_init(&small, 4096, 64 * 1024);
     assert_int_equal(
         remoting_header_decode(w.p, w.len, REMOTING_SERIALIZE_JSON, &small, &h),
