@@ -55,6 +55,8 @@ void broker_notify_append(broker *b)
 {
     if (b->waiting_fetches)
         event_active(b->fetch_wake_ev, EV_READ, 0);
+    if (b->rmq_wake_ev)
+        event_active(b->rmq_wake_ev, EV_READ, 0);
 }
 
 void broker_wake_fetches(evutil_socket_t fd, short what, void *arg);

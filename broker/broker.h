@@ -58,6 +58,7 @@ struct broker {
     pthread_mutex_t post_lock;
     broker_task *post_head, *post_tail;
     struct event *fetch_wake_ev; /* re-checks waiting fetches */
+    struct event *rmq_wake_ev;   /* re-runs long-polling RocketMQ pulls */
     kreq *waiting_fetches;   /* long polls */
     kconn *conns;            /* open Kafka connections */
     struct event *retention_ev;

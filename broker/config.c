@@ -114,6 +114,11 @@ static const config_key config_keys[] = {
      "client certificates: none, requested or required"},
     {"standalone", NULL, CFG_BOOL, O(standalone), "false", 0, 0,
      "run with an embedded name server (zero-setup mode)"},
+    {"listenPort", NULL, CFG_INT, O(listen_port), "10911", 0, 65535,
+     "RocketMQ remoting port (also listenPort-2, the old VIP port); 0 "
+     "disables the RocketMQ face"},
+    {"brokerIP1", NULL, CFG_STR, O(broker_ip), "127.0.0.1", 0, 0,
+     "IPv4 address registered with the name server for RocketMQ clients"},
     {"namesrvListenPort", NULL, CFG_INT, O(namesrv_port), "9876", 0, 65535,
      "port of the embedded name server in standalone mode (0 disables it)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,

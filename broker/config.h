@@ -51,6 +51,9 @@ typedef struct broker_config {
     /* process */
     int standalone;
     int64_t namesrv_port;
+    /* RocketMQ face */
+    int64_t listen_port;
+    char *broker_ip;
     char *log_level;
 } broker_config;
 

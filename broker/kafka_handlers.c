@@ -32,6 +32,7 @@
 
 #include "kafka_int.h"
 #include "log.h"
+#include "remoting_message.h"
 
 #define LEADER_EPOCH 0
 
@@ -623,12 +624,25 @@ static void heap_ref_release(piece_ref *ref)
     free(h);
 }
 
-/* Turns a single-message record (written by a non-Kafka producer) into a
- * one-record batch.  Properties are not mapped to headers yet (the RocketMQ
- * face, a later issue, defines them). */
+/* Turns a single-message record (written by a RocketMQ producer) into a
+ * one-record batch: body = value, the record's key (if any) = key, and
+ * every message property (TAGS, KEYS, UNIQ_KEY, user properties) a
+ * header.  A zlib-compressed RocketMQ body stays as stored (sysFlag is not
+ * a Kafka notion); the COMPRESSED flag is visible in no header. */
+#define MAX_PROPS_AS_HEADERS 256
 static int message_as_batch(const store_record *rec, heap_ref **out,
                             size_t *len)
 {
+    kafka_rec_header hdrs[MAX_PROPS_AS_HEADERS];
+    int32_t nh = 0;
+    remoting_prop_iter pit;
+    remoting_prop pr;
+    remoting_prop_iter_init(&pit, rec->properties, rec->properties_len);
+    while (nh < MAX_PROPS_AS_HEADERS && remoting_prop_next(&pit, &pr) == 1) {
+        hdrs[nh].key = pr.key;
+        hdrs[nh].value = pr.value;
+        nh++;
+    }
     buf_writer w;
     buf_writer_init(&w, rec->body_len + 128, 0);
     kafka_batch_params bp;
@@ -643,6 +657,8 @@ static int message_as_batch(const store_record *rec, heap_ref **out,
     in.key.is_null = rec->key == NULL;
     in.value.ptr = rec->body;
     in.value.len = rec->body_len;
+    in.headers = hdrs;
+    in.n_headers = nh;
     if (kafka_batch_encode(&w, &bp, &in, 1) != 0 || w.err) {
         buf_writer_release(&w);
         return -1;

@@ -17,11 +17,19 @@
 
 #include "broker.h"
 #include "namesrv.h"
+#include "rmq.h"
 #include "kafka_int.h"
 #include "log.h"
 
 void broker_run_posted(evutil_socket_t fd, short what, void *arg);
 void broker_wake_fetches(evutil_socket_t fd, short what, void *arg);
+
+static void broker_wake_rmq(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    rmq_notify_append(arg);
+}
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -163,6 +171,7 @@ int main(int argc, char **argv)
     }
     b.post_ev = event_new(b.base, -1, 0, broker_run_posted, &b);
     b.fetch_wake_ev = event_new(b.base, -1, 0, broker_wake_fetches, &b);
+    b.rmq_wake_ev = event_new(b.base, -1, 0, broker_wake_rmq, &b);
     b.sig_term = evsignal_new(b.base, SIGTERM, on_signal, &b);
     b.sig_int = evsignal_new(b.base, SIGINT, on_signal, &b);
     b.retention_ev = event_new(b.base, -1, EV_PERSIST, on_retention, &b);
@@ -199,11 +208,13 @@ int main(int argc, char **argv)
                 rc = 2;
             } else {
                 log_info("broker", NULL,
-                         "standalone mode: embedded name server on %s:%d "
-                         "(the broker's RocketMQ listener arrives with "
-                         "issue #4)",
+                         "standalone mode: embedded name server on %s:%d",
                          nc.bind, nc.port);
             }
+        }
+        if (rc == 0 && rmq_start(&b, err, sizeof err) != 0) {
+            log_error("broker", NULL, "%s", err);
+            rc = 2;
         }
         if (rc == 0) {
             log_info("broker", NULL, "ferry-broker ready");
@@ -212,6 +223,7 @@ int main(int argc, char **argv)
     }
 
     kafka_server_stop(&b);
+    rmq_stop(&b);
     namesrv_stop(b.namesrv);
     kafka_group_shutdown();
     kafka_idempotence_shutdown();
@@ -222,6 +234,7 @@ int main(int argc, char **argv)
     broker_run_posted(-1, 0, &b);
     event_free(b.post_ev);
     event_free(b.fetch_wake_ev);
+    event_free(b.rmq_wake_ev);
     event_free(b.sig_term);
     event_free(b.sig_int);
     event_free(b.retention_ev);

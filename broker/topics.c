@@ -26,6 +26,7 @@
 #include "log.h"
 
 struct topic_registry {
+    uint64_t version; /* bumped on every change */
     char *path;     /* config/topics.json */
     char *dir;      /* config/ */
     store *st;
@@ -150,8 +151,14 @@ static int topics_add(topic_registry *reg, topic *t)
     return 0;
 }
 
+uint64_t topics_version(topic_registry *reg)
+{
+    return reg->version;
+}
+
 static int topics_save(topic_registry *reg)
 {
+    reg->version++;
     json_t *root = json_object(), *arr = json_array();
     json_object_set_new(root, "version", json_integer(1));
     for (int i = 0; i < reg->n; i++) {
@@ -358,12 +365,50 @@ void topics_close(topic_registry *reg)
     free(reg);
 }
 
+static int topics_create_common(topic_registry *reg, const char *name,
+                                size_t len, int32_t queues,
+                                const topic_config_entry *configs,
+                                int n_configs, int internal, topic **out,
+                                char *err, size_t errlen);
+
 int topics_create(topic_registry *reg, const char *name, size_t len,
                   int32_t queues, const topic_config_entry *configs,
                   int n_configs, topic **out, char *err, size_t errlen)
 {
     if (topics_validate_name(name, len, err, errlen) != 0)
         return -1;
+    return topics_create_common(reg, name, len, queues, configs, n_configs, 0,
+                                out, err, errlen);
+}
+
+int topics_create_any(topic_registry *reg, const char *name, size_t len,
+                      int32_t queues, int internal, topic **out, char *err,
+                      size_t errlen)
+{
+    if (len == 0 || len > 255) {
+        snprintf(err, errlen, "topic name length must be 1..255");
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+              c == '%' || c == '|')) {
+            snprintf(err, errlen,
+                     "topic name may only contain [%%|a-zA-Z0-9._-]");
+            return -1;
+        }
+    }
+    return topics_create_common(reg, name, len, queues, NULL, 0, internal,
+                                out, err, errlen);
+}
+
+static int topics_create_common(topic_registry *reg, const char *name,
+                                size_t len, int32_t queues,
+                                const topic_config_entry *configs,
+                                int n_configs, int internal, topic **out,
+                                char *err, size_t errlen)
+{
     if (queues <= 0 || queues > 100000) {
         snprintf(err, errlen, "partition count must be 1..100000");
         return -1;
@@ -389,6 +434,7 @@ int topics_create(topic_registry *reg, const char *name, size_t len,
     t->id[6] = (uint8_t)((t->id[6] & 0x0f) | 0x40);
     t->id[8] = (uint8_t)((t->id[8] & 0x3f) | 0x80);
     t->created_ms = topics_now_ms();
+    t->is_internal = internal;
     if (n_configs > 0) {
         t->configs = calloc((size_t)n_configs, sizeof *t->configs);
         if (!t->configs) {

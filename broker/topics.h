@@ -44,6 +44,15 @@ topic *topics_find(topic_registry *reg, const char *name, size_t len);
  * or -1 with a reason. */
 int topics_validate_name(const char *name, size_t len, char *err,
                          size_t errlen);
+/* Bumped on every change (create, delete, queue count, configs): lets the
+ * RocketMQ face re-register routes when something changed. */
+uint64_t topics_version(topic_registry *reg);
+/* Like topics_create, for names RocketMQ allows beyond Kafka's
+ * ([%|a-zA-Z0-9._-], up to 255: %RETRY%group, TBW102, ...); internal
+ * topics are hidden from Kafka listings. */
+int topics_create_any(topic_registry *reg, const char *name, size_t len,
+                      int32_t queues, int internal, topic **out, char *err,
+                      size_t errlen);
 /* Creates and persists a topic.  Returns 0, -1 (invalid: err set), or -2
  * (exists). */
 int topics_create(topic_registry *reg, const char *name, size_t len,

@@ -11,6 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 ferry_require kcat
 nsport=$(free_port)
 ferry_start --standalone --namesrvListenPort="$nsport" \
+    --listenPort="$(free_port)" \
     --auto.create.topics.enable=true
 step 60 "name server protocol checks" python3 "$here/namesrv_proto.py" "$nsport"
 echo "k:standalone" | timeout 20 kcat -b "127.0.0.1:$FERRY_PORT" -t sa -P -K: ||

@@ -570,6 +570,11 @@ namesrv *namesrv_start(struct event_base *base, const namesrv_config *cfg,
     return ns;
 }
 
+int namesrv_register_local(namesrv *ns, const route_register *reg)
+{
+    return route_register_broker(ns->rt, reg, ns_now_ms(), NULL);
+}
+
 void namesrv_stop(namesrv *ns)
 {
     if (!ns)

@@ -26,6 +26,10 @@ void namesrv_config_defaults(namesrv_config *cfg);
  * failure (the address, and why). */
 namesrv *namesrv_start(struct event_base *base, const namesrv_config *cfg,
                        char *err, size_t errlen);
+struct route_register;
+/* Registers a broker living in the same process (ferry-broker
+ * --standalone) straight into the table, as REGISTER_BROKER would.  0/-1. */
+int namesrv_register_local(namesrv *ns, const struct route_register *reg);
 /* Stops listening, closes every connection, frees the table.
  * namesrv_stop(NULL) is a no-op. */
 void namesrv_stop(namesrv *ns);

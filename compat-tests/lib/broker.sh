@@ -141,7 +141,8 @@ ferry_start() {
     mkdir -p "$FERRY_DATA"
     local args=(--storePathRootDir="$FERRY_DATA"
         --listeners="PLAINTEXT://127.0.0.1:$FERRY_PORT"
-        --mappedFileSizeCommitLog=4194304 --logLevel=info)
+        --mappedFileSizeCommitLog=4194304 --logLevel=info
+        --listenPort=0) # RocketMQ face off unless a test asks (port clashes)
     # shellcheck disable=SC2206
     [ -z "${FERRY_EXTRA_ARGS:-}" ] || args+=($FERRY_EXTRA_ARGS)
     args+=("$@")
