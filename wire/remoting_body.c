@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <zlib.h>
 
 #include "remoting.h"
 #include "remoting_int.h"
@@ -331,6 +332,210 @@ int remoting_register_broker_body_decode(const uint8_t *p, size_t n,
         jstrings(&c, root, "filterServerList", &out->filter_server_count);
     json_decref(root);
     return c.err;
+}
+
+/* Inflate one whole zlib stream (and nothing after it) into w, at most max
+ * bytes: BUF_ELIMIT past it, BUF_EINVAL for a corrupt or cut stream. */
+static int inflate_all(const uint8_t *p, size_t n, size_t max, buf_writer *w)
+{
+    z_stream zs;
+    int zrc, rc = 0;
+
+    memset(&zs, 0, sizeof(zs));
+    if (inflateInit(&zs) != Z_OK)
+        return BUF_ENOMEM;
+    zs.next_in = (Bytef *)(uintptr_t)p;
+    for (;;) {
+        uint8_t *dst;
+        size_t room = 64 * 1024;
+        if (zs.avail_in == 0 && n > 0) {
+            size_t chunk = n > UINT32_MAX ? UINT32_MAX : n;
+            zs.avail_in = (uInt)chunk;
+            n -= chunk;
+        }
+        if (w->len >= max) {
+            rc = BUF_ELIMIT;
+            break;
+        }
+        if (room > max - w->len)
+            room = max - w->len;
+        dst = buf_reserve(w, room);
+        if (!dst) {
+            rc = w->err;
+            break;
+        }
+        zs.next_out = dst;
+        zs.avail_out = (uInt)room;
+        zrc = inflate(&zs, Z_NO_FLUSH);
+        buf_commit(w, room - zs.avail_out);
+        if (zrc == Z_STREAM_END) {
+            if (zs.avail_in != 0 || n != 0)
+                rc = BUF_EINVAL; /* bytes after the stream */
+            break;
+        }
+        if (zrc != Z_OK) {
+            /* Z_BUF_ERROR: no progress possible, i.e. the input ended */
+            rc = zrc == Z_MEM_ERROR ? BUF_ENOMEM : BUF_EINVAL;
+            break;
+        }
+    }
+    inflateEnd(&zs);
+    return rc;
+}
+
+/* A length-prefixed piece of the inflated body. */
+static buf_view read_piece(buf_reader *r)
+{
+    int32_t len = buf_read_i32(r);
+    buf_view v = {NULL, 0, 0};
+    if (len < 0) {
+        buf_reader_fail(r, BUF_EINVAL);
+        return v;
+    }
+    return buf_read_raw(r, (size_t)len);
+}
+
+/* "name read write perm FILTERTYPE [attributesJSON]" (TopicConfig.encode). */
+static int decode_topic_text(buf_view t, wire_arena *a,
+                             remoting_topic_config *tc)
+{
+    buf_view part[6];
+    size_t start = 0, np = 0;
+    int failed = 0;
+
+    for (size_t i = 0; i <= t.len && np < 6; i++) {
+        if (i == t.len || (t.ptr[i] == ' ' && np < 5)) {
+            part[np].ptr = t.ptr + start;
+            part[np].len = i - start;
+            part[np].is_null = 0;
+            np++;
+            start = i + 1;
+        }
+    }
+    if (np < 5 || part[0].len == 0 || part[4].len == 0 ||
+        remoting_parse_i32(part[1], &tc->read_queue_nums) ||
+        remoting_parse_i32(part[2], &tc->write_queue_nums) ||
+        remoting_parse_i32(part[3], &tc->perm))
+        return BUF_EINVAL;
+    tc->topic_name = remoting_arena_copy(a, part[0].ptr, part[0].len, &failed);
+    tc->topic_filter_type =
+        remoting_arena_copy(a, part[4].ptr, part[4].len, &failed);
+    return failed ? BUF_ENOMEM : 0;
+}
+
+int remoting_register_broker_body_decode_compressed(
+    const uint8_t *p, size_t n, size_t max_inflated, wire_arena *a,
+    remoting_register_broker_body *out)
+{
+    buf_writer w;
+    buf_reader r;
+    buf_view v;
+    json_t *root = NULL;
+    jctx c = {a, 0};
+    int32_t count;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    buf_writer_init(&w, 0, 0);
+    rc = inflate_all(p, n, max_inflated ? max_inflated : 64u << 20, &w);
+    if (rc)
+        goto done;
+    buf_reader_init(&r, w.p, w.len);
+
+    /* DataVersion */
+    v = read_piece(&r);
+    if (r.err) {
+        rc = BUF_EINVAL;
+        goto done;
+    }
+    rc = remoting_json_load(v.ptr, v.len, REMOTING_BODY_MAX_DEPTH,
+                            REMOTING_BODY_MAX_VALUES, &root);
+    if (rc)
+        goto done;
+    if (!json_is_object(root)) {
+        rc = BUF_EINVAL;
+        goto done;
+    }
+    out->wrapper.data_version.timestamp = ji64(&c, root, "timestamp", 0);
+    out->wrapper.data_version.counter = ji64(&c, root, "counter", 0);
+    out->wrapper.data_version.state_version = ji64(&c, root, "stateVersion", 0);
+    json_decref(root);
+    root = NULL;
+    if ((rc = c.err) != 0)
+        goto done;
+
+    /* topic configs: each at least 4 bytes of length */
+    count = buf_read_i32(&r);
+    if (r.err || count < 0 || (size_t)count > buf_left(&r) / 4) {
+        rc = BUF_EINVAL;
+        goto done;
+    }
+    if (count > 0) {
+        out->wrapper.topics =
+            wire_arena_calloc(a, (size_t)count, sizeof(*out->wrapper.topics));
+        if (!out->wrapper.topics) {
+            rc = BUF_ENOMEM;
+            goto done;
+        }
+    }
+    for (int32_t i = 0; i < count; i++) {
+        v = read_piece(&r);
+        if (r.err) {
+            rc = BUF_EINVAL;
+            goto done;
+        }
+        out->wrapper.topics[i].perm = 6;
+        rc = decode_topic_text(v, a, &out->wrapper.topics[i]);
+        if (rc)
+            goto done;
+    }
+    out->wrapper.topic_count = count;
+
+    /* filter servers: a JSON array of strings */
+    v = read_piece(&r);
+    if (r.err) {
+        rc = BUF_EINVAL;
+        goto done;
+    }
+    rc = remoting_json_load(v.ptr, v.len, REMOTING_BODY_MAX_DEPTH,
+                            REMOTING_BODY_MAX_VALUES, &root);
+    if (rc)
+        goto done;
+    {
+        json_t *holder = json_object();
+        if (!holder || json_object_set(holder, "l", root) != 0) {
+            json_decref(holder);
+            rc = BUF_ENOMEM;
+            goto done;
+        }
+        out->filter_servers =
+            jstrings(&c, holder, "l", &out->filter_server_count);
+        json_decref(holder);
+        if ((rc = c.err) != 0)
+            goto done;
+    }
+
+    /* 5.x: topic queue mapping infos, checked for shape and skipped */
+    if (buf_left(&r) > 0) {
+        count = buf_read_i32(&r);
+        if (r.err || count < 0 || (size_t)count > buf_left(&r) / 4) {
+            rc = BUF_EINVAL;
+            goto done;
+        }
+        for (int32_t i = 0; i < count && !r.err; i++)
+            (void)read_piece(&r);
+        if (r.err || buf_left(&r) != 0) {
+            rc = BUF_EINVAL;
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    json_decref(root);
+    buf_writer_release(&w);
+    if (rc)
+        memset(out, 0, sizeof(*out));
+    return rc;
 }
 
 static void encode_data_version(buf_writer *w, const remoting_data_version *d)

@@ -116,6 +116,18 @@ int remoting_topic_config_wrapper_encode(
 int remoting_register_broker_body_decode(const uint8_t *p, size_t n,
                                          wire_arena *a,
                                          remoting_register_broker_body *out);
+/*
+ * The compressed REGISTER_BROKER body (header compressed=true): a zlib
+ * stream of int32 len + DataVersion JSON; int32 topicCount; per topic
+ * int32 len + "name read write perm FILTERTYPE [attributesJSON]" (space
+ * separated; topicSysFlag and order do not travel); int32 len +
+ * filter-server JSON array; then (5.x brokers only) int32 count + count *
+ * (int32 len + TopicQueueMappingInfo JSON), validated and skipped.
+ * Inflating stops at max_inflated bytes (BUF_ELIMIT): 0 means 64 MiB.
+ */
+int remoting_register_broker_body_decode_compressed(
+    const uint8_t *p, size_t n, size_t max_inflated, wire_arena *a,
+    remoting_register_broker_body *out);
 /* {"filterServerList":[...],"topicConfigSerializeWrapper":{...}} */
 int remoting_register_broker_body_encode(
     buf_writer *w, const remoting_register_broker_body *body);

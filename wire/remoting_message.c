@@ -109,7 +109,7 @@ size_t remoting_msg_encoded_size(const remoting_msg *m)
         m->properties.len > REMOTING_PROPERTIES_MAX ||
         m->body.len > (size_t)INT32_MAX)
         return 0;
-    n += (m->born_host.is_v6 ? 12 : 0) + (m->store_host.is_v6 ? 12 : 0);
+    n += (m->born_host.is_v6 ? 12u : 0u) + (m->store_host.is_v6 ? 12u : 0u);
     n += (size_t)v2;
     n += m->body.len + m->topic.len + m->properties.len;
     if (n > (size_t)INT32_MAX)

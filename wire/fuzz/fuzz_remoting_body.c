@@ -3,10 +3,15 @@
  * RegisterBrokerBody, TopicConfigSerializeWrapper, LockBatchRequestBody)
  * over arbitrary bytes.  A RegisterBrokerBody that decodes re-encodes and
  * decodes again to the same topic count; a decoded lock batch re-encodes.
+ * The compressed REGISTER_BROKER decoder gets the input as is (a zlib
+ * stream, rarely valid) and deflated (so the input is the inflated
+ * payload and the parser behind zlib gets exercised).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#include <zlib.h>
 
 #include "remoting_body.h"
 
@@ -41,6 +46,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (remoting_lock_batch_response_encode(&w, lb.mqs, lb.mq_count) != 0)
             abort();
         buf_writer_release(&w);
+    }
+    (void)remoting_register_broker_body_decode_compressed(data, size, 1u << 20,
+                                                          &a, &rb);
+    if (size < (1u << 16)) {
+        uLongf zn = compressBound(size);
+        uint8_t *z = malloc(zn);
+        if (z && compress2(z, &zn, data, size, 1) == Z_OK)
+            (void)remoting_register_broker_body_decode_compressed(
+                z, zn, 1u << 20, &a, &rb);
+        free(z);
     }
     wire_arena_release(&a);
     return 0;

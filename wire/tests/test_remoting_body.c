@@ -11,7 +11,10 @@
 
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 #include "remoting_body.h"
 
@@ -269,6 +272,131 @@ static void test_bodies_reject_malformed(void **state)
     wire_arena_release(&a);
 }
 
+/* The inflated form of a compressed REGISTER_BROKER body. */
+static void piece(buf_writer *w, const char *s)
+{
+    buf_write_i32(w, (int32_t)strlen(s));
+    buf_write_raw(w, s, strlen(s));
+}
+
+static void plain_register(buf_writer *w, int with_mapping)
+{
+    buf_writer_init(w, 0, 0);
+    piece(w, "{\"counter\":7,\"stateVersion\":1,\"timestamp\":1700000000000}");
+    buf_write_i32(w, 2);
+    piece(w, "T 8 4 6 SINGLE_TAG");
+    piece(w, "%RETRY%g 1 1 2 MULTI_TAG {\"+k\":\"a b\"}");
+    piece(w, "[\"10.0.0.9:7\"]");
+    if (with_mapping) {
+        buf_write_i32(w, 1);
+        piece(w, "{\"topic\":\"T\"}");
+    }
+}
+
+static size_t deflate_into(const buf_writer *in, uint8_t *out, size_t cap)
+{
+    uLongf n = cap;
+    assert_int_equal(compress2(out, &n, in->p, in->len, 9), Z_OK);
+    return n;
+}
+
+static void test_register_broker_body_compressed(void **state)
+{
+    wire_arena a = {0};
+    remoting_register_broker_body rb;
+    buf_writer w;
+    uint8_t z[4096];
+    size_t zn;
+    (void)state;
+    for (int mapping = 0; mapping <= 1; mapping++) {
+        plain_register(&w, mapping);
+        zn = deflate_into(&w, z, sizeof(z));
+        assert_int_equal(
+            remoting_register_broker_body_decode_compressed(z, zn, 0, &a, &rb),
+            0);
+        assert_int_equal(rb.wrapper.data_version.counter, 7);
+        assert_true(rb.wrapper.data_version.timestamp == 1700000000000LL);
+        assert_int_equal(rb.wrapper.topic_count, 2);
+        assert_true(view_is(rb.wrapper.topics[0].topic_name, "T"));
+        assert_int_equal(rb.wrapper.topics[0].read_queue_nums, 8);
+        assert_int_equal(rb.wrapper.topics[0].write_queue_nums, 4);
+        assert_int_equal(rb.wrapper.topics[0].perm, 6);
+        assert_true(
+            view_is(rb.wrapper.topics[1].topic_filter_type, "MULTI_TAG"));
+        assert_int_equal(rb.wrapper.topics[1].perm, 2);
+        assert_int_equal(rb.filter_server_count, 1);
+        assert_true(view_is(rb.filter_servers[0], "10.0.0.9:7"));
+
+        /* every truncation of the inflated payload is refused, except the
+         * one that ends where the optional 5.x section begins */
+        {
+            size_t full = w.len, base;
+            buf_writer b4;
+            plain_register(&b4, 0);
+            base = b4.len;
+            buf_writer_release(&b4);
+            for (size_t cut = 0; cut < full; cut++) {
+                int rc;
+                w.len = cut;
+                zn = deflate_into(&w, z, sizeof(z));
+                rc = remoting_register_broker_body_decode_compressed(z, zn, 0,
+                                                                     &a, &rb);
+                if (cut == base)
+                    assert_int_equal(rc, 0);
+                else if (rc >= 0)
+                    fail_msg("accepted a cut at %zu of %zu", cut, full);
+            }
+            w.len = full;
+        }
+        /* a cut stream, trailing bytes, a tight inflate limit */
+        zn = deflate_into(&w, z, sizeof(z));
+        assert_int_equal(remoting_register_broker_body_decode_compressed(
+                             z, zn - 1, 0, &a, &rb),
+                         BUF_EINVAL);
+        z[zn] = 0;
+        assert_int_equal(remoting_register_broker_body_decode_compressed(
+                             z, zn + 1, 0, &a, &rb),
+                         BUF_EINVAL);
+        assert_int_equal(remoting_register_broker_body_decode_compressed(
+                             z, zn, w.len - 1, &a, &rb),
+                         BUF_ELIMIT);
+        assert_int_equal(remoting_register_broker_body_decode_compressed(
+                             z, zn, w.len, &a, &rb),
+                         0);
+        buf_writer_release(&w);
+    }
+    /* malformed topic lines and lengths */
+    {
+        static const char *bad[] = {"T x 8 6 SINGLE_TAG", "T 8 8 6",
+                                    " 8 8 6 SINGLE_TAG", "T 8 8 6  ",
+                                    "T 8 8 6 "};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            buf_writer_init(&w, 0, 0);
+            piece(&w, "{}");
+            buf_write_i32(&w, 1);
+            piece(&w, bad[i]);
+            piece(&w, "[]");
+            zn = deflate_into(&w, z, sizeof(z));
+            assert_int_equal(remoting_register_broker_body_decode_compressed(
+                                 z, zn, 0, &a, &rb),
+                             BUF_EINVAL);
+            buf_writer_release(&w);
+        }
+        buf_writer_init(&w, 0, 0);
+        piece(&w, "{}");
+        buf_write_i32(&w, 0x7fffffff); /* count past the bytes */
+        zn = deflate_into(&w, z, sizeof(z));
+        assert_int_equal(
+            remoting_register_broker_body_decode_compressed(z, zn, 0, &a, &rb),
+            BUF_EINVAL);
+        buf_writer_release(&w);
+    }
+    assert_int_equal(remoting_register_broker_body_decode_compressed(
+                         (const uint8_t *)"not zlib", 8, 0, &a, &rb),
+                     BUF_EINVAL);
+    wire_arena_release(&a);
+}
+
 static void test_lock_batch_and_consumer_list(void **state)
 {
     static const char req[] =
@@ -312,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_register_broker_body),
         cmocka_unit_test(test_heartbeat_java_go_ons),
         cmocka_unit_test(test_bodies_reject_malformed),
+        cmocka_unit_test(test_register_broker_body_compressed),
         cmocka_unit_test(test_lock_batch_and_consumer_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
