@@ -8,6 +8,7 @@
  */
 #include "remoting_body.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -761,5 +762,107 @@ int remoting_consumer_list_encode(buf_writer *w, const buf_view *ids,
         remoting_json_view(w, ids[i]);
     }
     remoting_json_raw(w, "]}");
+    return w->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* admin bodies                                                        */
+/* ------------------------------------------------------------------ */
+
+int remoting_kv_table_encode(buf_writer *w, const remoting_kv *kvs,
+                             int32_t count)
+{
+    remoting_json_raw(w, "{\"table\":{");
+    for (int32_t i = 0; i < count; i++) {
+        json_comma(w, i);
+        remoting_json_view(w, kvs[i].key);
+        buf_write_raw(w, ":", 1);
+        remoting_json_view(w, kvs[i].value);
+    }
+    remoting_json_raw(w, "}}");
+    return w->err;
+}
+
+int remoting_topic_list_encode(buf_writer *w, const buf_view *topics,
+                               int32_t count)
+{
+    remoting_json_raw(w, "{\"topicList\":[");
+    for (int32_t i = 0; i < count; i++) {
+        json_comma(w, i);
+        remoting_json_view(w, topics[i]);
+    }
+    remoting_json_raw(w, "]}");
+    return w->err;
+}
+
+/* A MessageQueue object, used as a map key by fastjson. */
+static void encode_mq(buf_writer *w, const remoting_message_queue *mq)
+{
+    remoting_json_raw(w, "{\"brokerName\":");
+    remoting_json_view(w, mq->broker_name);
+    remoting_json_raw(w, ",\"queueId\":");
+    remoting_json_i64(w, mq->queue_id);
+    remoting_json_raw(w, ",\"topic\":");
+    remoting_json_view(w, mq->topic);
+    remoting_json_raw(w, "}");
+}
+
+int remoting_topic_stats_encode(buf_writer *w,
+                                const remoting_topic_offset *offsets,
+                                int32_t count)
+{
+    remoting_json_raw(w, "{\"offsetTable\":{");
+    for (int32_t i = 0; i < count; i++) {
+        const remoting_topic_offset *o = &offsets[i];
+        json_comma(w, i);
+        encode_mq(w, &o->mq);
+        remoting_json_raw(w, ":{\"lastUpdateTimestamp\":");
+        remoting_json_i64(w, o->last_update_timestamp);
+        remoting_json_raw(w, ",\"maxOffset\":");
+        remoting_json_i64(w, o->max_offset);
+        remoting_json_raw(w, ",\"minOffset\":");
+        remoting_json_i64(w, o->min_offset);
+        remoting_json_raw(w, "}");
+    }
+    remoting_json_raw(w, "}}");
+    return w->err;
+}
+
+/* A Java double as fastjson prints it: always with a fraction ("0.0"). */
+static void json_double(buf_writer *w, double v)
+{
+    char tmp[40];
+    int n;
+
+    if (v != v || v > 1e308 || v < -1e308)
+        v = 0; /* NaN/Infinity are not JSON */
+    n = snprintf(tmp, sizeof(tmp), "%.17g", v);
+    if (n > 0 && !memchr(tmp, '.', (size_t)n) && !memchr(tmp, 'e', (size_t)n))
+        n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ".0");
+    buf_write_raw(w, tmp, (size_t)n);
+}
+
+int remoting_consume_stats_encode(buf_writer *w, double consume_tps,
+                                  const remoting_consume_offset *offsets,
+                                  int32_t count)
+{
+    remoting_json_raw(w, "{\"consumeTps\":");
+    json_double(w, consume_tps);
+    remoting_json_raw(w, ",\"offsetTable\":{");
+    for (int32_t i = 0; i < count; i++) {
+        const remoting_consume_offset *o = &offsets[i];
+        json_comma(w, i);
+        encode_mq(w, &o->mq);
+        remoting_json_raw(w, ":{\"brokerOffset\":");
+        remoting_json_i64(w, o->broker_offset);
+        remoting_json_raw(w, ",\"consumerOffset\":");
+        remoting_json_i64(w, o->consumer_offset);
+        remoting_json_raw(w, ",\"lastTimestamp\":");
+        remoting_json_i64(w, o->last_timestamp);
+        remoting_json_raw(w, ",\"pullOffset\":");
+        remoting_json_i64(w, o->pull_offset);
+        remoting_json_raw(w, "}");
+    }
+    remoting_json_raw(w, "}}");
     return w->err;
 }

@@ -196,4 +196,54 @@ int remoting_lock_batch_response_encode(buf_writer *w,
 int remoting_consumer_list_encode(buf_writer *w, const buf_view *ids,
                                   int32_t count);
 
+/* ---- admin bodies ---- */
+
+typedef struct remoting_kv {
+    buf_view key;
+    buf_view value;
+} remoting_kv;
+
+/* KVTable {"table":{"k":"v",...}} (GET_BROKER_RUNTIME_INFO,
+ * GET_KVLIST_BY_NAMESPACE, REGISTER_BROKER answers), in the given order. */
+int remoting_kv_table_encode(buf_writer *w, const remoting_kv *kvs,
+                             int32_t count);
+/* TopicList {"topicList":["a",...]} (GET_ALL_TOPIC_LIST_FROM_NAMESERVER,
+ * GET_TOPICS_BY_CLUSTER). */
+int remoting_topic_list_encode(buf_writer *w, const buf_view *topics,
+                               int32_t count);
+
+/*
+ * Maps keyed by a MessageQueue are written the fastjson way, with the
+ * object itself as the key (ref 7.5):
+ *   {{"brokerName":"b","queueId":0,"topic":"t"}:{...},...}
+ * That is not strict JSON (jansson cannot read it back) but it is what the
+ * Java admin tools (mqadmin topicStatus / consumerProgress) parse.
+ */
+typedef struct remoting_topic_offset {
+    remoting_message_queue mq;
+    int64_t min_offset;
+    int64_t max_offset;
+    int64_t last_update_timestamp;
+} remoting_topic_offset;
+
+/* TopicStatsTable {"offsetTable":{MQ:{lastUpdateTimestamp,maxOffset,
+ * minOffset}}} (GET_TOPIC_STATS_INFO). */
+int remoting_topic_stats_encode(buf_writer *w,
+                                const remoting_topic_offset *offsets,
+                                int32_t count);
+
+typedef struct remoting_consume_offset {
+    remoting_message_queue mq;
+    int64_t broker_offset;
+    int64_t consumer_offset;
+    int64_t pull_offset;
+    int64_t last_timestamp;
+} remoting_consume_offset;
+
+/* ConsumeStats {"consumeTps":x,"offsetTable":{MQ:{brokerOffset,
+ * consumerOffset,lastTimestamp,pullOffset}}} (GET_CONSUME_STATS). */
+int remoting_consume_stats_encode(buf_writer *w, double consume_tps,
+                                  const remoting_consume_offset *offsets,
+                                  int32_t count);
+
 #endif /* FERRY_REMOTING_BODY_H */

@@ -433,6 +433,57 @@ static void test_lock_batch_and_consumer_list(void **state)
     wire_arena_release(&a);
 }
 
+static void expect(const buf_writer *w, const char *want)
+{
+    if (w->len != strlen(want) || memcmp(w->p, want, w->len) != 0)
+        fail_msg("got %.*s\nwant %s", (int)w->len, (const char *)w->p, want);
+}
+
+static void test_admin_bodies(void **state)
+{
+    remoting_kv kv[2] = {{{(const uint8_t *)"brokerVersionDesc", 17, 0},
+                          {(const uint8_t *)"V4_9_8", 6, 0}},
+                         {{(const uint8_t *)"commitLogMaxOffset", 18, 0},
+                          {(const uint8_t *)"42", 2, 0}}};
+    buf_view topics[2] = {{(const uint8_t *)"A", 1, 0},
+                          {(const uint8_t *)"%RETRY%g", 8, 0}};
+    remoting_topic_offset to = {
+        {{(const uint8_t *)"T", 1, 0}, {(const uint8_t *)"b", 1, 0}, 3},
+        0,
+        10,
+        1700000000000LL};
+    remoting_consume_offset co = {
+        {{(const uint8_t *)"T", 1, 0}, {(const uint8_t *)"b", 1, 0}, 0},
+        10,
+        7,
+        8,
+        1700000000000LL};
+    buf_writer w;
+    (void)state;
+    buf_writer_init(&w, 0, 0);
+    assert_int_equal(remoting_kv_table_encode(&w, kv, 2), 0);
+    expect(&w, "{\"table\":{\"brokerVersionDesc\":\"V4_9_8\","
+               "\"commitLogMaxOffset\":\"42\"}}");
+    w.len = 0;
+    assert_int_equal(remoting_topic_list_encode(&w, topics, 2), 0);
+    expect(&w, "{\"topicList\":[\"A\",\"%RETRY%g\"]}");
+    w.len = 0;
+    assert_int_equal(remoting_topic_stats_encode(&w, &to, 1), 0);
+    expect(&w, "{\"offsetTable\":{{\"brokerName\":\"b\",\"queueId\":3,"
+               "\"topic\":\"T\"}:{\"lastUpdateTimestamp\":1700000000000,"
+               "\"maxOffset\":10,\"minOffset\":0}}}");
+    w.len = 0;
+    assert_int_equal(remoting_consume_stats_encode(&w, 0, &co, 1), 0);
+    expect(&w, "{\"consumeTps\":0.0,\"offsetTable\":{{\"brokerName\":\"b\","
+               "\"queueId\":0,\"topic\":\"T\"}:{\"brokerOffset\":10,"
+               "\"consumerOffset\":7,\"lastTimestamp\":1700000000000,"
+               "\"pullOffset\":8}}}");
+    w.len = 0;
+    assert_int_equal(remoting_consume_stats_encode(&w, 2.5, NULL, 0), 0);
+    expect(&w, "{\"consumeTps\":2.5,\"offsetTable\":{}}");
+    buf_writer_release(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_bodies_reject_malformed),
         cmocka_unit_test(test_register_broker_body_compressed),
         cmocka_unit_test(test_lock_batch_and_consumer_list),
+        cmocka_unit_test(test_admin_bodies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
