@@ -4,7 +4,9 @@
  * decoded as given, and its header bytes are also decoded under the other
  * serialize type.  A header that decodes is re-encoded in both encodings
  * (binary may refuse codes outside int16) and the re-encoding must decode
- * to the same fields.  Typed getters run over every ext key.
+ * to the same fields.  Typed getters run over every ext key, and every
+ * custom-header table (V1 and V2 keys) reads the header; what it reads
+ * re-encodes and reads back with the same present mask.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "remoting.h"
+#include "remoting_headers.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,6 +73,54 @@ static void getters(const remoting_header *h)
     }
 }
 
+static const remoting_header_schema *const schemas[] = {
+    &remoting_send_request_schema,
+    &remoting_send_response_schema,
+    &remoting_pull_request_schema,
+    &remoting_pull_response_schema,
+    &remoting_query_consumer_offset_request_schema,
+    &remoting_update_consumer_offset_request_schema,
+    &remoting_queue_request_schema,
+    &remoting_search_offset_request_schema,
+    &remoting_offset_response_schema,
+    &remoting_timestamp_response_schema,
+    &remoting_send_back_request_schema,
+    &remoting_end_transaction_request_schema,
+    &remoting_check_transaction_request_schema,
+    &remoting_consumer_group_request_schema,
+    &remoting_unregister_client_request_schema,
+    &remoting_view_message_request_schema,
+    &remoting_query_message_request_schema,
+    &remoting_query_message_response_schema,
+    &remoting_get_route_request_schema,
+    &remoting_register_broker_request_schema,
+    &remoting_unregister_broker_request_schema,
+    &remoting_register_broker_response_schema,
+    &remoting_create_topic_request_schema,
+    &remoting_delete_topic_request_schema,
+};
+
+static void custom_headers(const remoting_header *h, wire_arena *a)
+{
+    for (size_t k = 0; k < sizeof(schemas) / sizeof(schemas[0]); k++) {
+        for (int keys = 0; keys <= 1; keys++) {
+            _Alignas(16) uint8_t st[512], back[512];
+            remoting_header e;
+            char err[96];
+            if (remoting_header_fields_decode(h, schemas[k], keys, st, err,
+                                              sizeof(err)) != 0)
+                continue;
+            memset(&e, 0, sizeof(e));
+            if (remoting_header_fields_encode(&e, a, schemas[k], keys, st) != 0)
+                continue; /* arena full */
+            if (remoting_header_fields_decode(&e, schemas[k], keys, back, NULL,
+                                              0) != 0 ||
+                memcmp(st, back, sizeof(uint32_t)) != 0)
+                abort();
+        }
+    }
+}
+
 static void one(const uint8_t *p, size_t n, int type, wire_arena *a)
 {
     remoting_header h, d;
@@ -78,6 +129,7 @@ static void one(const uint8_t *p, size_t n, int type, wire_arena *a)
     if (remoting_header_decode(p, n, type, a, &h) != 0)
         return;
     getters(&h);
+    custom_headers(&h, a);
     for (int out = 0; out <= 1; out++) {
         buf_writer_init(&w, 0, 0);
         if (remoting_header_encode(&w, &h, out) == 0) {

@@ -9,6 +9,12 @@ and saves the first GET_ROUTEINFO_BY_TOPIC frame for topic TopicTest:
   rmq_java_get_route_json.bin      default serialization (JSON header)
   rmq_java_get_route_rocketmq.bin  -Drocketmq.serialize.type=ROCKETMQ
 
+A second run answers the route with a fake broker on 127.0.0.1 and saves
+the SEND_MESSAGE_V2 frame the producer sends to it (tag TagA, key k1,
+body "hello"; UNIQ_KEY and bornTimestamp are whatever the client made):
+
+  rmq_java_send_v2_json.bin
+
 Usage: capture_rocketmq.py CLASSPATH   (rocketmq-client 4.9.8 and its
 dependencies, e.g. the classpath file compat-tests/lib/clients.sh caches)
 Needs java and javac (17).  Run by hand; the .bin files are committed.
@@ -55,7 +61,21 @@ def header_of(frame):
     return code, opaque, ext.get("topic")
 
 
-def serve(sock, frames, stop):
+def reply(code, opaque, ext=None, body=b""):
+    h = {"code": code, "flag": 1, "language": "JAVA", "opaque": opaque,
+         "version": 479}
+    if ext is not None:
+        h["extFields"] = ext
+    h = json.dumps(h, separators=(",", ":")).encode()
+    return struct.pack(">ii", 4 + len(h) + len(body), len(h)) + h + body
+
+
+def not_found(frame):
+    _code, opaque, _topic = header_of(frame)
+    return reply(17, opaque)
+
+
+def serve(sock, frames, stop, answer=not_found):
     def handle(conn):
         with conn:
             while not stop.is_set():
@@ -68,12 +88,7 @@ def serve(sock, frames, stop):
                     return
                 frame = pre + rest
                 frames.append(frame)
-                _code, opaque, _topic = header_of(frame)
-                h = json.dumps({"code": 17, "flag": 1, "language": "JAVA",
-                                "opaque": opaque, "remark": "no route",
-                                "version": 479},
-                               separators=(",", ":")).encode()
-                conn.sendall(struct.pack(">ii", 4 + len(h), len(h)) + h)
+                conn.sendall(answer(frame))
 
     sock.settimeout(0.2)
     while not stop.is_set():
@@ -85,11 +100,7 @@ def serve(sock, frames, stop):
 
 
 def capture(cp, classes, stype, out):
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    port = sock.getsockname()[1]
+    sock, port = listener()
     frames, stop = [], threading.Event()
     t = threading.Thread(target=serve, args=(sock, frames, stop), daemon=True)
     t.start()
@@ -113,6 +124,69 @@ def capture(cp, classes, stype, out):
              % len(frames))
 
 
+def listener():
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    return sock, sock.getsockname()[1]
+
+
+def capture_send(cp, classes, out):
+    bsock, bport = listener()
+    nsock, nport = listener()
+    route = json.dumps({
+        "brokerDatas": [{"brokerAddrs": {"0": "127.0.0.1:%d" % bport},
+                         "brokerName": "broker-a", "cluster": "c"}],
+        "filterServerTable": {},
+        "queueDatas": [{"brokerName": "broker-a", "perm": 6,
+                        "readQueueNums": 1, "topicSysFlag": 0,
+                        "writeQueueNums": 1}]},
+        separators=(",", ":")).encode()
+
+    def ns_answer(frame):
+        code, opaque, topic = header_of(frame)
+        if code == 105 and topic == "TopicTest":
+            return reply(0, opaque, None, route)
+        return reply(17, opaque)
+
+    def broker_answer(frame):
+        code, opaque, _topic = header_of(frame)
+        if code in (10, 310):
+            return reply(0, opaque, {
+                "msgId": "7F00000100002A9F0000000000000000",
+                "queueId": "0", "queueOffset": "0",
+                "MSG_REGION": "DefaultRegion", "TRACE_ON": "true"})
+        return reply(0, opaque, {})
+
+    nframes, bframes, stop = [], [], threading.Event()
+    threads = [threading.Thread(target=serve, daemon=True,
+                                args=(nsock, nframes, stop, ns_answer)),
+               threading.Thread(target=serve, daemon=True,
+                                args=(bsock, bframes, stop, broker_answer))]
+    for t in threads:
+        t.start()
+    res = subprocess.run(["java", "-Drocketmq.client.logUseSlf4j=false",
+                          "-cp", classes + ":" + cp, "CaptureRmqProducer",
+                          "127.0.0.1:%d" % nport],
+                         check=True, timeout=60, capture_output=True,
+                         text=True)
+    stop.set()
+    for t in threads:
+        t.join()
+    nsock.close()
+    bsock.close()
+    if "send failed" in res.stdout:
+        sys.exit("the send failed:\n" + res.stdout + res.stderr)
+    for f in bframes:
+        if header_of(f)[0] == 310:
+            with open(os.path.join(HERE, out), "wb") as fh:
+                fh.write(f)
+            print("saved", out, len(f), "bytes")
+            return
+    sys.exit("no SEND_MESSAGE_V2 among %d broker frames" % len(bframes))
+
+
 def main():
     cp = sys.argv[1]
     if os.path.isfile(cp):
@@ -122,6 +196,7 @@ def main():
                     os.path.join(HERE, "CaptureRmqProducer.java")], check=True)
     capture(cp, classes, None, "rmq_java_get_route_json.bin")
     capture(cp, classes, "ROCKETMQ", "rmq_java_get_route_rocketmq.bin")
+    capture_send(cp, classes, "rmq_java_send_v2_json.bin")
 
 
 if __name__ == "__main__":
