@@ -336,7 +336,7 @@ static int produce_scan_batch(kreq *r, const kafka_batch_info *info,
                     continue;
                 if (hk.len == 4 && memcmp(hk.ptr, "TAGS", 4) == 0 &&
                     hv.len > 0) {
-                    ps->tag_hashes[idx] = broker_tag_hash(hv.ptr, hv.len);
+                    ps->tag_hashes[idx] = remoting_tag_hash(hv.ptr, hv.len);
                     ps->any_tag = 1;
                 } else if (hk.len == 4 && memcmp(hk.ptr, "KEYS", 4) == 0) {
                     size_t s = 0;

@@ -158,7 +158,5 @@ int kafka_group_member_count(const char *id, size_t len);
 /* Re-checks a waiting fetch (final = its timer fired). */
 void kafka_fetch_retry(kreq *r, int final);
 
-/* tags.c: RocketMQ tag hash (Java String.hashCode of the tag text). */
-int64_t broker_tag_hash(const uint8_t *s, size_t len);
 
 #endif /* FERRY_KAFKA_INT_H */

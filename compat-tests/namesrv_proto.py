@@ -88,8 +88,10 @@ register_body = json.dumps({
                           "topicFilterType": "SINGLE_TAG",
                           "topicName": "TopicTest", "topicSysFlag": 0,
                           "writeQueueNums": 4}}}}).encode()
-ext = {"brokerName": "broker-a", "brokerAddr": "127.0.0.1:10911",
-       "clusterName": "FerryCluster", "haServerAddr": "127.0.0.1:10912",
+# names of our own, so the test also holds against the name server
+# embedded in ferry-broker --standalone (which registers broker-a itself)
+ext = {"brokerName": "py-broker", "brokerAddr": "127.0.0.1:10999",
+       "clusterName": "PyCluster", "haServerAddr": "127.0.0.1:10912",
        "brokerId": "0", "compressed": "false", "bodyCrc32": "0"}
 
 broker = Conn()
@@ -104,9 +106,9 @@ client = Conn()
 h, body = client.call(frame_json(105, 2, {"topic": "TopicTest"}))
 check("GET_ROUTEINFO_BY_TOPIC answers SUCCESS", h.get("code") == 0, h)
 route = json.loads(body) if body else {}
-check("route names broker-a with id 0 at its address",
+check("route names py-broker with id 0 at its address",
       route.get("brokerDatas", [{}])[0].get("brokerAddrs")
-      == {"0": "127.0.0.1:10911"}, route)
+      == {"0": "127.0.0.1:10999"}, route)
 check("route has 4 read and write queues, perm 6",
       route.get("queueDatas", [{}])[0].get("readQueueNums") == 4
       and route["queueDatas"][0].get("writeQueueNums") == 4
@@ -126,10 +128,11 @@ check("unknown request code gets REQUEST_CODE_NOT_SUPPORTED (3)",
 h, body = client.call(frame_json(106, 6))
 info = json.loads(body)
 check("GET_BROKER_CLUSTER_INFO lists the cluster",
-      info.get("clusterAddrTable") == {"FerryCluster": ["broker-a"]}, info)
+      info.get("clusterAddrTable", {}).get("PyCluster") == ["py-broker"],
+      info)
 h, body = client.call(frame_json(206, 7))
 check("GET_ALL_TOPIC_LIST_FROM_NAMESERVER",
-      json.loads(body) == {"topicList": ["TopicTest"]}, body)
+      "TopicTest" in json.loads(body).get("topicList", []), body)
 client.call(frame_json(100, 8, {"namespace": "ns", "key": "k",
                                 "value": "v"}))
 h, _ = client.call(frame_json(101, 9, {"namespace": "ns", "key": "k"}))

@@ -17,8 +17,9 @@
  * Brokers expire after brokerTimeoutMillis without a registration or
  * heartbeat, or at once when their connection closes.
  *
- * Not yet: the compressed REGISTER_BROKER body (refused with a clear
- * SYSTEM_ERROR), TLS.
+ * REGISTER_BROKER bodies, plain or compressed, are decoded by
+ * wire/remoting_body.h (bounded before any JSON parsing).
+ * Not yet: TLS.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +40,7 @@
 #include "log.h"
 #include "namesrv.h"
 #include "remoting.h"
+#include "remoting_body.h"
 #include "route.h"
 
 typedef struct ns_conn ns_conn;
@@ -139,13 +141,6 @@ static void ns_register(ns_conn *c, const remoting_header *req, buf_view body)
         reg.timeout_ms = to;
     int compressed = 0;
     remoting_ext_get_bool(req, "compressed", &compressed);
-    if (compressed) {
-        ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR,
-                 "compressed register body is not supported by "
-                 "ferry-namesrv; set compressedRegister=false",
-                 NULL, NULL, 0);
-        return;
-    }
     int32_t crc = 0;
     if (remoting_ext_get_i32(req, "bodyCrc32", &crc) == 0 && crc != 0) {
         uLong k = crc32(0L, body.ptr, (uInt)body.len) & 0x7fffffff;
@@ -155,54 +150,48 @@ static void ns_register(ns_conn *c, const remoting_header *req, buf_view body)
             return;
         }
     }
-    route_queue_data *qs = NULL;
+    remoting_register_broker_body rb;
+    memset(&rb, 0, sizeof rb);
+    int drc = 0;
+    if (compressed)
+        drc = remoting_register_broker_body_decode_compressed(
+            body.ptr, body.len, 0, &c->arena, &rb);
+    else if (body.len)
+        drc = remoting_register_broker_body_decode(body.ptr, body.len,
+                                                   &c->arena, &rb);
+    if (drc != 0) {
+        log_warn("namesrv", c->peer, "bad register body (%d bytes%s)",
+                 (int)body.len, compressed ? ", compressed" : "");
+        ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR,
+                 "register broker failed: malformed body", NULL, NULL, 0);
+        return;
+    }
+    reg.version.counter = rb.wrapper.data_version.counter;
+    reg.version.timestamp = rb.wrapper.data_version.timestamp;
+    reg.version.state_version = rb.wrapper.data_version.state_version;
+    int32_t n = rb.wrapper.topic_count > 0 ? rb.wrapper.topic_count : 0;
+    route_queue_data *qs =
+        wire_arena_calloc(&c->arena, (size_t)(n ? n : 1), sizeof *qs);
     int nq = 0;
-    json_t *root = NULL;
-    if (body.len) {
-        json_error_t jerr;
-        root = json_loadb((const char *)body.ptr, body.len,
-                          0, &jerr);
-        if (!root) {
-            log_warn("namesrv", c->peer, "bad register body: %s", jerr.text);
-            ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR,
-                     "register broker failed: body is not JSON", NULL, NULL,
-                     0);
-            return;
-        }
-        json_t *w = json_object_get(root, "topicConfigSerializeWrapper");
-        json_t *tt = json_object_get(w, "topicConfigTable");
-        json_t *dv = json_object_get(w, "dataVersion");
-        reg.version.counter =
-            json_integer_value(json_object_get(dv, "counter"));
-        reg.version.timestamp =
-            json_integer_value(json_object_get(dv, "timestamp"));
-        reg.version.state_version =
-            json_integer_value(json_object_get(dv, "stateVersion"));
-        size_t n = json_is_object(tt) ? json_object_size(tt) : 0;
-        qs = wire_arena_calloc(&c->arena, n ? n : 1, sizeof *qs);
-        const char *name;
-        json_t *tc;
-        if (qs && n)
-            json_object_foreach(tt, name, tc)
-            {
-                qs[nq].topic = name;
-                qs[nq].read_queues = (int32_t)json_integer_value(
-                    json_object_get(tc, "readQueueNums"));
-                qs[nq].write_queues = (int32_t)json_integer_value(
-                    json_object_get(tc, "writeQueueNums"));
-                qs[nq].perm =
-                    (int32_t)json_integer_value(json_object_get(tc, "perm"));
-                qs[nq].topic_sys_flag = (int32_t)json_integer_value(
-                    json_object_get(tc, "topicSysFlag"));
-                nq++;
-            }
+    for (int32_t i = 0; qs && i < n; i++) {
+        const remoting_topic_config *tc = &rb.wrapper.topics[i];
+        char *name = wire_arena_alloc(&c->arena, tc->topic_name.len + 1);
+        if (!name)
+            break;
+        if (tc->topic_name.len)
+            memcpy(name, tc->topic_name.ptr, tc->topic_name.len);
+        qs[nq].topic = name;
+        qs[nq].read_queues = tc->read_queue_nums;
+        qs[nq].write_queues = tc->write_queue_nums;
+        qs[nq].perm = tc->perm;
+        qs[nq].topic_sys_flag = tc->topic_sys_flag;
+        nq++;
     }
     reg.topics = qs;
     reg.n_topics = nq;
     const char *master = "";
     int rc = route_register_broker(ns->rt, &reg, ns_now_ms(), &master);
     if (rc != 0) {
-        json_decref(root);
         ns_reply(c, req, REMOTING_RESP_SYSTEM_ERROR, "register broker failed",
                  NULL, NULL, 0);
         return;
@@ -220,7 +209,6 @@ static void ns_register(ns_conn *c, const remoting_header *req, buf_view body)
     ns_reply(c, req, REMOTING_RESP_SUCCESS, NULL, &resp, kv,
              kv ? strlen(kv) : 0);
     free(kv);
-    json_decref(root);
 }
 
 /* ---- dispatch ------------------------------------------------------ */
