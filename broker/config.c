@@ -119,6 +119,8 @@ static const config_key config_keys[] = {
      "disables the RocketMQ face"},
     {"brokerIP1", NULL, CFG_STR, O(broker_ip), "127.0.0.1", 0, 0,
      "IPv4 address registered with the name server for RocketMQ clients"},
+    {"namesrvAddr", NULL, CFG_STR, O(namesrv_addr), "", 0, 0,
+     "name servers to register with, host:port;host:port (IPv4)"},
     {"namesrvListenPort", NULL, CFG_INT, O(namesrv_port), "9876", 0, 65535,
      "port of the embedded name server in standalone mode (0 disables it)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,

@@ -54,6 +54,7 @@ typedef struct broker_config {
     /* RocketMQ face */
     int64_t listen_port;
     char *broker_ip;
+    char *namesrv_addr;
     char *log_level;
 } broker_config;
 

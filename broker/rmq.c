@@ -24,9 +24,12 @@
  *
  * Not yet (issue #4/#5): SEND_BATCH_MESSAGE, delay levels and transactions
  * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ,
- * queue locks, query/view by id or key, admin codes, TLS on remoting,
- * registration with remote name servers (only the embedded one of
- * --standalone is registered with, in-process).
+ * queue locks, query/view by id or key, admin codes, TLS on remoting.
+ *
+ * Registration: with the embedded name server of --standalone (in-process)
+ * and with every name server of namesrvAddr over TCP (REGISTER_BROKER with
+ * a RegisterBrokerBody), at start, on every topic change and every 30 s;
+ * a lost connection is re-established on the next tick.
  * @locality: event loop thread.
  */
 #include <arpa/inet.h>
@@ -88,7 +91,18 @@ typedef struct rmember {
     int64_t last_seen_ms;
 } rmember;
 
+/* A connection to one remote name server (namesrvAddr). */
+typedef struct ns_link {
+    char addr[128]; /* "host:port" */
+    struct bufferevent *bev;
+    int32_t opaque;
+} ns_link;
+
+#define RMQ_MAX_NAMESRV 8
+
 typedef struct rmq {
+    ns_link ns[RMQ_MAX_NAMESRV];
+    int n_ns;
     broker *b;
     struct evconnlistener *listeners[2];
     rconn *conns;
@@ -276,10 +290,122 @@ static void host_from_store(const store_host *s, remoting_host *h)
 /* registration with the (embedded) name server                        */
 /* ------------------------------------------------------------------ */
 
+static void ns_link_read_cb(struct bufferevent *bev, void *arg)
+{
+    ns_link *l = arg;
+    struct evbuffer *in = bufferevent_get_input(bev);
+    for (;;) {
+        uint8_t hdr[8];
+        if (evbuffer_copyout(in, hdr, 8) < 8)
+            return;
+        size_t hl, bl;
+        if (remoting_frame_check(hdr, REMOTING_DEFAULT_MAX_FRAME, &hl, &bl) !=
+            0) {
+            log_warn("rmq", l->addr, "bad frame from name server; "
+                                     "reconnecting");
+            bufferevent_free(l->bev);
+            l->bev = NULL;
+            return;
+        }
+        size_t total = 8 + hl + bl;
+        if (evbuffer_get_length(in) < total)
+            return;
+        const uint8_t *f = evbuffer_pullup(in, (ev_ssize_t)total);
+        wire_arena a;
+        wire_arena_init(&a, 1024, 1u << 20);
+        remoting_header h;
+        buf_view body;
+        if (f && remoting_frame_decode(f, total, REMOTING_DEFAULT_MAX_FRAME,
+                                       &a, &h, &body) == 0 &&
+            h.code != REMOTING_RESP_SUCCESS)
+            log_warn("rmq", l->addr, "name server refused registration: %d "
+                                     "%.*s",
+                     h.code, (int)h.remark.len,
+                     h.remark.ptr ? (const char *)h.remark.ptr : "");
+        wire_arena_release(&a);
+        evbuffer_drain(in, total);
+    }
+}
+
+static void ns_link_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+    ns_link *l = arg;
+    (void)bev;
+    if (what & BEV_EVENT_CONNECTED) {
+        log_info("rmq", l->addr, "connected to name server");
+        return;
+    }
+    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        log_warn("rmq", l->addr, "name server connection lost; will retry");
+        bufferevent_free(l->bev);
+        l->bev = NULL;
+        R->last_register_ms = 0; /* re-register on the next tick */
+    }
+}
+
+/* Sends REGISTER_BROKER to one remote name server (connecting first). */
+static void ns_link_register(ns_link *l, const uint8_t *body, size_t len)
+{
+    broker *b = R->b;
+    if (!l->bev) {
+        char host[128];
+        snprintf(host, sizeof host, "%s", l->addr);
+        char *colon = strrchr(host, ':');
+        if (!colon)
+            return;
+        *colon = '\0';
+        struct sockaddr_in sin;
+        memset(&sin, 0, sizeof sin);
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons((uint16_t)atoi(colon + 1));
+        if (inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
+            log_warn("rmq", l->addr, "namesrvAddr must be IPv4 host:port");
+            return;
+        }
+        l->bev = bufferevent_socket_new(b->base, -1, BEV_OPT_CLOSE_ON_FREE);
+        if (!l->bev)
+            return;
+        bufferevent_setcb(l->bev, ns_link_read_cb, NULL, ns_link_event_cb,
+                          l);
+        bufferevent_enable(l->bev, EV_READ | EV_WRITE);
+        if (bufferevent_socket_connect(l->bev, (struct sockaddr *)&sin,
+                                       sizeof sin) != 0) {
+            bufferevent_free(l->bev);
+            l->bev = NULL;
+            return;
+        }
+    }
+    wire_arena a;
+    wire_arena_init(&a, 2048, 1u << 20);
+    remoting_header h;
+    memset(&h, 0, sizeof h);
+    h.code = REMOTING_REQ_REGISTER_BROKER;
+    h.language = REMOTING_LANG_CPP;
+    h.version = REMOTING_VERSION_CURRENT;
+    h.opaque = ++l->opaque;
+    h.remark.is_null = 1;
+    remoting_ext_add_str(&h, &a, "brokerName", b->cfg->broker_name);
+    remoting_ext_add_str(&h, &a, "brokerAddr", R->broker_addr);
+    remoting_ext_add_str(&h, &a, "clusterName", b->cfg->cluster_name);
+    remoting_ext_add_str(&h, &a, "haServerAddr", "");
+    remoting_ext_add_i64(&h, &a, "brokerId", 0);
+    remoting_ext_add_str(&h, &a, "compressed", "false");
+    remoting_ext_add_i64(&h, &a, "bodyCrc32",
+                         remoting_body_crc(body, len));
+    buf_writer w;
+    buf_writer_init(&w, 256 + len, 0);
+    if (remoting_frame_encode(&w, &h, REMOTING_SERIALIZE_JSON, body, len) ==
+            0 &&
+        !w.err)
+        bufferevent_write(l->bev, w.p, w.len);
+    buf_writer_release(&w);
+    wire_arena_release(&a);
+}
+
 static void rmq_register(void)
 {
     broker *b = R->b;
-    if (!b->namesrv)
+    if (!b->namesrv && R->n_ns == 0)
         return;
     int n = topics_count(b->topics);
     route_queue_data *qs = calloc((size_t)n + 1, sizeof *qs);
@@ -305,9 +431,35 @@ static void rmq_register(void)
     reg.version.timestamp = rmq_now_ms();
     reg.topics = qs;
     reg.n_topics = k;
-    if (namesrv_register_local(b->namesrv, &reg) != 0)
+    if (b->namesrv && namesrv_register_local(b->namesrv, &reg) != 0)
         log_warn("rmq", NULL, "registration with the embedded name server "
                               "failed");
+    if (R->n_ns > 0) {
+        /* the same topics as a RegisterBrokerBody for remote servers */
+        remoting_topic_config *tcs = calloc((size_t)k + 1, sizeof *tcs);
+        if (tcs) {
+            for (int i = 0; i < k; i++) {
+                tcs[i].topic_name = remoting_view(qs[i].topic);
+                tcs[i].read_queue_nums = qs[i].read_queues;
+                tcs[i].write_queue_nums = qs[i].write_queues;
+                tcs[i].perm = qs[i].perm;
+                tcs[i].topic_filter_type = remoting_view("SINGLE_TAG");
+            }
+            remoting_register_broker_body rb;
+            memset(&rb, 0, sizeof rb);
+            rb.wrapper.data_version.counter = reg.version.counter;
+            rb.wrapper.data_version.timestamp = reg.version.timestamp;
+            rb.wrapper.topics = tcs;
+            rb.wrapper.topic_count = k;
+            buf_writer w;
+            buf_writer_init(&w, 1024, 0);
+            if (remoting_register_broker_body_encode(&w, &rb) == 0 && !w.err)
+                for (int i = 0; i < R->n_ns; i++)
+                    ns_link_register(&R->ns[i], w.p, w.len);
+            buf_writer_release(&w);
+            free(tcs);
+        }
+    }
     free(qs);
     R->registered_version = topics_version(b->topics);
     R->last_register_ms = rmq_now_ms();
@@ -1446,6 +1598,18 @@ int rmq_start(broker *b, char *err, size_t errlen)
     if (inet_pton(AF_INET, b->cfg->broker_ip, &ia) == 1)
         memcpy(R->store_host.ip, &ia, 4);
     R->store_host.port = (int32_t)b->cfg->listen_port;
+    /* namesrvAddr: "host:port;host:port" */
+    const char *nsa = b->cfg->namesrv_addr ? b->cfg->namesrv_addr : "";
+    while (*nsa && R->n_ns < RMQ_MAX_NAMESRV) {
+        const char *e = strpbrk(nsa, ";,");
+        size_t len = e ? (size_t)(e - nsa) : strlen(nsa);
+        if (len > 0 && len < sizeof R->ns[0].addr) {
+            memcpy(R->ns[R->n_ns].addr, nsa, len);
+            R->ns[R->n_ns].addr[len] = '\0';
+            R->n_ns++;
+        }
+        nsa = e ? e + 1 : nsa + len;
+    }
     if (b->cfg->auto_create_topics &&
         !topics_find(b->topics, "TBW102", 6)) {
         topic *t;
@@ -1492,6 +1656,9 @@ void rmq_stop(broker *b)
     }
     if (R->tick)
         event_free(R->tick);
+    for (int i = 0; i < R->n_ns; i++)
+        if (R->ns[i].bev)
+            bufferevent_free(R->ns[i].bev);
     free(R);
     R = NULL;
 }
