@@ -3,7 +3,9 @@
  * 10911, and the old "VIP" port listenPort - 2) over the same topics,
  * queues, offsets and CommitLog as the Kafka face.
  *
- * Codes served: SEND_MESSAGE (v1 and v2 headers), PULL_MESSAGE and
+ * Codes served: SEND_MESSAGE (v1 and v2 headers), SEND_BATCH_MESSAGE
+ * (each message of the batch body one record, consecutive offsets),
+ * PULL_MESSAGE and
  * LITE_PULL_MESSAGE (tag filtering, long polling), QUERY_CONSUMER_OFFSET,
  * UPDATE_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET,
  * SEARCH_OFFSET_BY_TIMESTAMP, GET_EARLIEST_MSG_STORETIME, HEART_BEAT,
@@ -22,7 +24,7 @@
  *     producers' messages at the same offsets;
  *   - consumer offsets are the one offset store the Kafka groups use.
  *
- * Not yet (issue #4/#5): SEND_BATCH_MESSAGE, delay levels and transactions
+ * Not yet (issue #4/#5): delay levels and transactions
  * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ,
  * queue locks, query/view by id or key, admin codes, TLS on remoting.
  *
@@ -508,6 +510,86 @@ static int valid_rmq_topic(const char *t)
     return 1;
 }
 
+/* Stores one message of a send: adds UNIQ_KEY when the client set none
+ * (as 5.x does), indexes KEYS and UNIQ_KEY, tag hash from TAGS.  Fills
+ * *res and uniq_text (cap 80).  0 or a STORE_E* code. */
+static int store_one_message(rconn *c, store_queue *q, const uint8_t *props,
+                             size_t plen, buf_view body, int32_t flag,
+                             int32_t sys_flag, int64_t born,
+                             int32_t reconsume, store_append_result *res,
+                             char *uniq_text)
+{
+    broker *b = c->b;
+    buf_writer pw;
+    buf_writer_init(&pw, plen + 80, 0);
+    if (plen)
+        buf_write_raw(&pw, props, plen);
+    buf_view uniq = {NULL, 0, 1};
+    if (!plen || !remoting_props_find(props, plen, REMOTING_PROP_UNIQ_KEY,
+                                      &uniq)) {
+        char id[64];
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        remoting_uniq_key_make(&R->store_host, (uint16_t)getpid(), 0,
+                               (int32_t)(tv.tv_sec % 2592000) * 1000,
+                               R->uniq_counter++, id);
+        size_t before = pw.len;
+        if (remoting_props_append(&pw, 0, REMOTING_PROP_UNIQ_KEY,
+                                  remoting_view(id)) != 0)
+            pw.len = before;
+    }
+    buf_view tags = {NULL, 0, 1}, keys = {NULL, 0, 1};
+    remoting_props_find(pw.p, pw.len, REMOTING_PROP_TAGS, &tags);
+    remoting_props_find(pw.p, pw.len, REMOTING_PROP_KEYS, &keys);
+    remoting_props_find(pw.p, pw.len, REMOTING_PROP_UNIQ_KEY, &uniq);
+    int64_t tag_hash = tags.len ? remoting_tag_hash(tags.ptr, tags.len) : 0;
+    store_index_key ik[17];
+    uint32_t nk = 0;
+    if (uniq.len && uniq.len < 65535) {
+        ik[nk].batch_index = 0;
+        ik[nk].key = uniq.ptr;
+        ik[nk].len = (uint16_t)uniq.len;
+        nk++;
+    }
+    for (size_t s = 0, i = 0; keys.len && i <= keys.len && nk < 17; i++) {
+        if (i == keys.len || keys.ptr[i] == ' ') {
+            if (i > s && i - s < 65535) {
+                ik[nk].batch_index = 0;
+                ik[nk].key = keys.ptr + s;
+                ik[nk].len = (uint16_t)(i - s);
+                nk++;
+            }
+            s = i + 1;
+        }
+    }
+    store_append_req ar;
+    memset(&ar, 0, sizeof ar);
+    ar.queue = q;
+    ar.kind = STORE_KIND_MESSAGE;
+    ar.count = 1;
+    ar.flag = flag;
+    ar.sys_flag = sys_flag;
+    ar.born_timestamp = born;
+    host_to_store(&c->peer_host, &ar.born_host);
+    host_to_store(&R->store_host, &ar.store_host);
+    ar.reconsume_times = reconsume;
+    ar.properties = pw.p;
+    ar.properties_len = (uint32_t)pw.len;
+    ar.body = body.ptr;
+    ar.body_len = (uint32_t)body.len;
+    ar.tag_hashes = tag_hash ? &tag_hash : NULL;
+    ar.keys = nk ? ik : NULL;
+    ar.n_keys = nk;
+    int rc = store_append(b->st, &ar, res);
+    uniq_text[0] = '\0';
+    if (uniq.len && uniq.len < 80) {
+        memcpy(uniq_text, uniq.ptr, uniq.len);
+        uniq_text[uniq.len] = '\0';
+    }
+    buf_writer_release(&pw);
+    return rc;
+}
+
 static void handle_send(rconn *c, const remoting_header *req, buf_view body)
 {
     broker *b = c->b;
@@ -586,74 +668,58 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER, remark, NULL, 0);
         return;
     }
-    /* properties: add UNIQ_KEY when the client set none (as 5.x does) */
-    buf_writer pw;
-    buf_writer_init(&pw, plen + 80, 0);
-    if (plen)
-        buf_write_raw(&pw, props, plen);
-    buf_view uniq = {NULL, 0, 1};
-    if (!props || !remoting_props_find((const uint8_t *)props, plen,
-                                       REMOTING_PROP_UNIQ_KEY, &uniq)) {
-        char id[64];
-        struct timeval tv;
-        gettimeofday(&tv, NULL);
-        remoting_uniq_key_make(&R->store_host, (uint16_t)getpid(), 0,
-                               (int32_t)(tv.tv_sec % 2592000) * 1000,
-                               R->uniq_counter++, id);
-        size_t before = pw.len;
-        if (remoting_props_append(&pw, 0, REMOTING_PROP_UNIQ_KEY,
-                                  remoting_view(id)) != 0)
-            pw.len = before;
-    }
-    buf_view tags = {NULL, 0, 1}, keys = {NULL, 0, 1};
-    remoting_props_find(pw.p, pw.len, REMOTING_PROP_TAGS, &tags);
-    remoting_props_find(pw.p, pw.len, REMOTING_PROP_KEYS, &keys);
-    remoting_props_find(pw.p, pw.len, REMOTING_PROP_UNIQ_KEY, &uniq);
-    int64_t tag_hash = tags.len ? remoting_tag_hash(tags.ptr, tags.len) : 0;
-    store_index_key ik[17];
-    uint32_t nk = 0;
-    if (uniq.len && uniq.len < 65535) {
-        ik[nk].batch_index = 0;
-        ik[nk].key = uniq.ptr;
-        ik[nk].len = (uint16_t)uniq.len;
-        nk++;
-    }
-    for (size_t s = 0, i = 0; keys.len && i <= keys.len && nk < 17; i++) {
-        if (i == keys.len || keys.ptr[i] == ' ') {
-            if (i > s && i - s < 65535) {
-                ik[nk].batch_index = 0;
-                ik[nk].key = keys.ptr + s;
-                ik[nk].len = (uint16_t)(i - s);
-                nk++;
+    store_append_result res;
+    char uniq_text[80] = "";
+    /* msgId: one offsetMsgId, or for a batch the comma-joined ids */
+    buf_writer ids;
+    buf_writer_init(&ids, 64, 0);
+    int rc = 0;
+    int64_t first_offset = -1;
+    if (req->code == REMOTING_REQ_SEND_BATCH_MESSAGE) {
+        int32_t count = 0;
+        if (remoting_batch_validate(body.ptr, body.len, &count) != 0 ||
+            count <= 0) {
+            buf_writer_release(&ids);
+            reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
+                  "batch body is malformed", NULL, 0);
+            return;
+        }
+        remoting_batch_iter it;
+        remoting_batch_msg bm;
+        remoting_batch_iter_init(&it, body.ptr, body.len);
+        while (rc == 0 && remoting_batch_next(&it, &bm) == 1) {
+            char one[80];
+            rc = store_one_message(c, q, bm.properties.ptr,
+                                   bm.properties.len, bm.body, bm.flag,
+                                   sys_flag, born, reconsume, &res, one);
+            if (rc != 0)
+                break;
+            if (first_offset < 0) {
+                first_offset = res.queue_offset;
+                snprintf(uniq_text, sizeof uniq_text, "%s", one);
             }
-            s = i + 1;
+            char msgid[64];
+            remoting_offset_msgid_encode(&R->store_host, res.commitlog_pos,
+                                         msgid);
+            if (ids.len)
+                buf_write_raw(&ids, ",", 1);
+            buf_write_raw(&ids, msgid, strlen(msgid));
+        }
+    } else {
+        rc = store_one_message(c, q, (const uint8_t *)props, plen, body,
+                               flag, sys_flag, born, reconsume, &res,
+                               uniq_text);
+        if (rc == 0) {
+            first_offset = res.queue_offset;
+            char msgid[64];
+            remoting_offset_msgid_encode(&R->store_host, res.commitlog_pos,
+                                         msgid);
+            buf_write_raw(&ids, msgid, strlen(msgid));
         }
     }
-    store_append_req ar;
-    memset(&ar, 0, sizeof ar);
-    ar.queue = q;
-    ar.kind = STORE_KIND_MESSAGE;
-    ar.count = 1;
-    ar.flag = flag;
-    ar.sys_flag = sys_flag;
-    ar.born_timestamp = born;
-    host_to_store(&c->peer_host, &ar.born_host);
-    host_to_store(&R->store_host, &ar.store_host);
-    ar.reconsume_times = reconsume;
-    ar.properties = pw.p;
-    ar.properties_len = (uint32_t)pw.len;
-    ar.body = body.ptr;
-    ar.body_len = (uint32_t)body.len;
-    ar.tag_hashes = tag_hash ? &tag_hash : NULL;
-    ar.keys = nk ? ik : NULL;
-    ar.n_keys = nk;
-    store_append_result res;
-    int rc = store_append(b->st, &ar, &res);
-    char uniq_text[80] = "";
-    if (uniq.len && uniq.len < sizeof uniq_text)
-        memcpy(uniq_text, uniq.ptr, uniq.len);
-    buf_writer_release(&pw);
+    buf_write_raw(&ids, "", 1);
     if (rc != 0) {
+        buf_writer_release(&ids);
         log_warn("rmq", c->peer, "append to %s-%d failed: %s", tname, qid,
                  store_errmsg(b->st));
         reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, store_errmsg(b->st),
@@ -661,15 +727,15 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         return;
     }
     broker_notify_append(b);
-    if (req->flag & REMOTING_FLAG_ONEWAY)
+    if (req->flag & REMOTING_FLAG_ONEWAY) {
+        buf_writer_release(&ids);
         return;
-    char msgid[64];
-    remoting_offset_msgid_encode(&R->store_host, res.commitlog_pos, msgid);
+    }
     rreply rp;
     reply_init(&rp, c);
-    reply_ext(&rp, "msgId", msgid);
+    reply_ext(&rp, "msgId", ids.err ? "" : (const char *)ids.p);
     reply_ext_i64(&rp, "queueId", qid);
-    reply_ext_i64(&rp, "queueOffset", res.queue_offset);
+    reply_ext_i64(&rp, "queueOffset", first_offset);
     reply_ext(&rp, "transactionId", uniq_text);
     reply_ext(&rp, "MSG_REGION", "DefaultRegion");
     reply_ext(&rp, "TRACE_ON", "true");
@@ -682,6 +748,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
             w.err) {
             free(sw);
             buf_writer_release(&w);
+            buf_writer_release(&ids);
             return;
         }
         sw->conn_id = c->id;
@@ -691,9 +758,11 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
             free(sw->frame);
             free(sw);
         }
+        buf_writer_release(&ids);
         return;
     }
     reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+    buf_writer_release(&ids);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1331,6 +1400,7 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
     switch (req.code) {
     case REMOTING_REQ_SEND_MESSAGE:
     case REMOTING_REQ_SEND_MESSAGE_V2:
+    case REMOTING_REQ_SEND_BATCH_MESSAGE:
         handle_send(c, &req, body);
         return 0;
     case REMOTING_REQ_PULL_MESSAGE:

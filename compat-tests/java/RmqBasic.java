@@ -6,7 +6,9 @@
 //   2. A DefaultMQPushConsumer (CLUSTERING) subscribed to "TagA" must get
 //      exactly the N/2 TagA messages (bodies, keys and tags checked), none
 //      twice, within a time limit.
-//   3. A DefaultLitePullConsumer with "*" reads all N.
+//   3. A batch of 10 (SEND_BATCH_MESSAGE) gets 10 message ids.
+//   4. A DefaultLitePullConsumer with "*" reads all N + 10, the batch at
+//      consecutive offsets.
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 import java.util.concurrent.*;
@@ -48,8 +50,19 @@ public class RmqBasic {
                 ok++;
             queues.add(r.getMessageQueue().getQueueId());
         }
+        // a batch of 10 (SEND_BATCH_MESSAGE), all to one queue
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++)
+            batch.add(new Message(topic, "TagB", "bkey-" + i,
+                    ("batch-" + i).getBytes(StandardCharsets.UTF_8)));
+        SendResult br = p.send(batch, 5000);
         p.shutdown();
         check("sync sends SEND_OK", ok == n, ok + "/" + n);
+        check("batch send SEND_OK with 10 message ids",
+                br.getSendStatus() == SendStatus.SEND_OK
+                        && br.getOffsetMsgId() != null
+                        && br.getOffsetMsgId().split(",").length == 10,
+                br);
         check("sends spread over queues", queues.size() > 1, queues);
 
         ConcurrentHashMap<String, Integer> got = new ConcurrentHashMap<>();
@@ -89,13 +102,24 @@ public class RmqBasic {
         lc.subscribe(topic, "*");
         lc.start();
         Set<String> all = new HashSet<>();
+        Map<String, Long> batchOffsets = new HashMap<>();
         deadline = System.currentTimeMillis() + 60000;
-        while (all.size() < n && System.currentTimeMillis() < deadline)
-            for (MessageExt m : lc.poll(1000))
-                all.add(new String(m.getBody(), StandardCharsets.UTF_8));
+        while (all.size() < n + 10 && System.currentTimeMillis() < deadline)
+            for (MessageExt m : lc.poll(1000)) {
+                String body = new String(m.getBody(), StandardCharsets.UTF_8);
+                all.add(body);
+                if (body.startsWith("batch-"))
+                    batchOffsets.put(body, m.getQueueOffset());
+            }
         lc.shutdown();
-        check("lite pull consumer read all messages", all.size() == n,
-                all.size() + "/" + n);
+        check("lite pull consumer read all messages", all.size() == n + 10,
+                all.size() + "/" + (n + 10));
+        boolean consecutive = batchOffsets.size() == 10;
+        for (int i = 1; consecutive && i < 10; i++)
+            consecutive = batchOffsets.get("batch-" + i)
+                    == batchOffsets.get("batch-0") + i;
+        check("batch messages sit at consecutive offsets", consecutive,
+                batchOffsets);
         System.out.println(fails == 0 ? "PASS" : "FAIL " + fails);
         System.exit(fails == 0 ? 0 : 1);
     }
