@@ -9,7 +9,10 @@
  * LITE_PULL_MESSAGE (tag filtering, long polling), QUERY_CONSUMER_OFFSET,
  * UPDATE_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET,
  * SEARCH_OFFSET_BY_TIMESTAMP, GET_EARLIEST_MSG_STORETIME, HEART_BEAT,
- * UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP; the broker sends
+ * UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, VIEW_MESSAGE_BY_ID
+ * (offsetMsgId), QUERY_MESSAGE (by key, through the index),
+ * UPDATE_AND_CREATE_TOPIC, GET_ALL_TOPIC_CONFIG, GET_BROKER_RUNTIME_INFO;
+ * the broker sends
  * NOTIFY_CONSUMER_IDS_CHANGED to a group's members when its membership
  * changes.  Anything else: REQUEST_CODE_NOT_SUPPORTED, so a client knows.
  *
@@ -26,7 +29,7 @@
  *
  * Not yet (issue #4/#5): delay levels and transactions
  * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ,
- * queue locks, query/view by id or key, admin codes, TLS on remoting.
+ * queue locks, query by time range, most admin codes, TLS on remoting.
  *
  * Registration: with the embedded name server of --standalone (in-process)
  * and with every name server of namesrvAddr over TCP (REGISTER_BROKER with
@@ -1382,6 +1385,201 @@ static void handle_consumer_list(rconn *c, const remoting_header *req)
 }
 
 /* ------------------------------------------------------------------ */
+/* query and view; admin codes                                         */
+/* ------------------------------------------------------------------ */
+
+/* Appends every message of the record at pos (one for a MESSAGE record,
+ * each of a batch) to out, at most *left of them. */
+static void append_record_messages(rconn *c, int64_t pos, buf_writer *out,
+                                   int *left)
+{
+    store_record rec;
+    if (store_read_record(c->b->st, pos, &rec) != 0)
+        return;
+    int32_t count = rec.kind == STORE_KIND_BATCH ? rec.count : 1;
+    int64_t first = rec.queue_offset;
+    uint32_t size = rec.raw_len;
+    store_record_release(c->b->st, &rec);
+    batch_cache bc;
+    memset(&bc, 0, sizeof bc);
+    buf_writer_init(&bc.scratch, 0, 0);
+    tag_filter all;
+    tag_filter_parse(NULL, &all);
+    for (int32_t i = 0; i < count && *left > 0; i++) {
+        store_cq_entry e;
+        memset(&e, 0, sizeof e);
+        e.commitlog_pos = pos;
+        e.size = size;
+        e.batch_index = i;
+        if (pull_append_one(c, &bc, &e, first + i, &all, out) == 1)
+            (*left)--;
+    }
+    if (bc.have)
+        store_record_release(c->b->st, &bc.rec);
+    buf_writer_release(&bc.scratch);
+}
+
+static void handle_view(rconn *c, const remoting_header *req)
+{
+    int64_t pos;
+    if (remoting_ext_get_i64(req, "offset", &pos) != 0) {
+        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+              "offset is required", NULL, 0);
+        return;
+    }
+    buf_writer out;
+    buf_writer_init(&out, 256, 0);
+    int left = 1;
+    append_record_messages(c, pos, &out, &left);
+    if (left) {
+        char remark[96];
+        snprintf(remark, sizeof remark,
+                 "can not find message by the offset, %" PRId64, pos);
+        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, remark, NULL, 0);
+    } else {
+        reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, out.p, out.len);
+    }
+    buf_writer_release(&out);
+}
+
+static void handle_query(rconn *c, const remoting_header *req)
+{
+    broker *b = c->b;
+    const char *tname = ext_str(c, req, "topic");
+    const char *key = ext_str(c, req, "key");
+    int32_t max = 32;
+    int64_t begin = 0, end = INT64_MAX;
+    remoting_ext_get_i32(req, "maxNum", &max);
+    remoting_ext_get_i64(req, "beginTimestamp", &begin);
+    remoting_ext_get_i64(req, "endTimestamp", &end);
+    if (!tname || !key) {
+        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+              "topic and key are required", NULL, 0);
+        return;
+    }
+    if (max <= 0 || max > 64)
+        max = 64;
+    int64_t pos[64];
+    int n = store_query_by_key(b->st, tname, (const uint8_t *)key,
+                               strlen(key), begin, end, pos, max);
+    buf_writer out;
+    buf_writer_init(&out, 1024, 0);
+    int left = max;
+    for (int i = 0; i < n && left > 0; i++)
+        append_record_messages(c, pos[i], &out, &left);
+    rreply rp;
+    reply_init(&rp, c);
+    reply_ext_i64(&rp, "indexLastUpdateTimestamp", rmq_now_ms());
+    reply_ext_i64(&rp, "indexLastUpdatePhyoffset",
+                  store_commitlog_max_pos(b->st));
+    if (out.len == 0)
+        reply(c, req, &rp, REMOTING_RESP_QUERY_NOT_FOUND,
+              "can not find message, maybe time range not correct", NULL, 0);
+    else
+        reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, out.p, out.len);
+    buf_writer_release(&out);
+}
+
+static void handle_create_topic(rconn *c, const remoting_header *req)
+{
+    broker *b = c->b;
+    const char *tname = ext_str(c, req, "topic");
+    int32_t rq = 8, wq = 8;
+    remoting_ext_get_i32(req, "readQueueNums", &rq);
+    remoting_ext_get_i32(req, "writeQueueNums", &wq);
+    int32_t nq = rq > wq ? rq : wq;
+    if (!tname || !valid_rmq_topic(tname) || nq <= 0 || nq > 1024) {
+        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+              "a valid topic and 1..1024 queues are required", NULL, 0);
+        return;
+    }
+    topic *t = topics_find(b->topics, tname, strlen(tname));
+    char why[200] = "";
+    int rc = 0;
+    if (!t)
+        rc = topics_create_any(b->topics, tname, strlen(tname), nq,
+                               tname[0] == '%', &t, why, sizeof why);
+    else if (nq > t->queues)
+        rc = topics_set_queues(b->topics, t, nq);
+    if (rc != 0) {
+        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+              *why ? why : "cannot update the topic", NULL, 0);
+        return;
+    }
+    rmq_register();
+    reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+}
+
+static void handle_all_topic_config(rconn *c, const remoting_header *req)
+{
+    broker *b = c->b;
+    int n = topics_count(b->topics);
+    remoting_topic_config *tcs = calloc((size_t)n + 1, sizeof *tcs);
+    if (!tcs) {
+        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, "out of memory",
+              NULL, 0);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        topic *t = topics_at(b->topics, i);
+        tcs[i].topic_name = remoting_view(t->name);
+        tcs[i].read_queue_nums = t->queues;
+        tcs[i].write_queue_nums = t->queues;
+        tcs[i].perm = strcmp(t->name, "TBW102") == 0 ? 7 : 6;
+        tcs[i].topic_filter_type = remoting_view("SINGLE_TAG");
+    }
+    remoting_topic_config_wrapper wr;
+    memset(&wr, 0, sizeof wr);
+    wr.data_version.counter = (int64_t)topics_version(b->topics);
+    wr.data_version.timestamp = rmq_now_ms();
+    wr.topics = tcs;
+    wr.topic_count = n;
+    buf_writer w;
+    buf_writer_init(&w, 1024, 0);
+    if (remoting_topic_config_wrapper_encode(&w, &wr) == 0 && !w.err)
+        reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, w.p, w.len);
+    else
+        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, "encode failed",
+              NULL, 0);
+    buf_writer_release(&w);
+    free(tcs);
+}
+
+static void handle_runtime_info(rconn *c, const remoting_header *req)
+{
+    broker *b = c->b;
+    char maxpos[32], minpos[32], topics_n[32], conns[32];
+    snprintf(maxpos, sizeof maxpos, "%" PRId64,
+             store_commitlog_max_pos(b->st));
+    snprintf(minpos, sizeof minpos, "%" PRId64,
+             store_commitlog_min_pos(b->st));
+    snprintf(topics_n, sizeof topics_n, "%d", topics_count(b->topics));
+    int nc = 0;
+    for (rconn *x = R->conns; x; x = x->next)
+        nc++;
+    snprintf(conns, sizeof conns, "%d", nc);
+    remoting_kv kv[] = {
+        {remoting_view("brokerVersionDesc"), remoting_view("Ferry 0.1.0")},
+        {remoting_view("brokerVersion"), remoting_view("479")},
+        {remoting_view("commitLogMaxOffset"), remoting_view(maxpos)},
+        {remoting_view("commitLogMinOffset"), remoting_view(minpos)},
+        {remoting_view("topicCount"), remoting_view(topics_n)},
+        {remoting_view("remotingConnections"), remoting_view(conns)},
+        {remoting_view("flushDiskType"),
+         remoting_view(b->cfg->flush_disk_type == BROKER_FLUSH_SYNC
+                           ? "SYNC_FLUSH"
+                           : "ASYNC_FLUSH")},
+    };
+    buf_writer w;
+    buf_writer_init(&w, 512, 0);
+    remoting_kv_table_encode(&w, kv, (int32_t)(sizeof kv / sizeof kv[0]));
+    reply(c, req, NULL, w.err ? REMOTING_RESP_SYSTEM_ERROR
+                              : REMOTING_RESP_SUCCESS,
+          NULL, w.p, w.len);
+    buf_writer_release(&w);
+}
+
+/* ------------------------------------------------------------------ */
 /* dispatch and connections                                            */
 /* ------------------------------------------------------------------ */
 
@@ -1427,6 +1625,21 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
     }
     case REMOTING_REQ_GET_CONSUMER_LIST_BY_GROUP:
         handle_consumer_list(c, &req);
+        return 0;
+    case REMOTING_REQ_VIEW_MESSAGE_BY_ID:
+        handle_view(c, &req);
+        return 0;
+    case REMOTING_REQ_QUERY_MESSAGE:
+        handle_query(c, &req);
+        return 0;
+    case REMOTING_REQ_UPDATE_AND_CREATE_TOPIC:
+        handle_create_topic(c, &req);
+        return 0;
+    case REMOTING_REQ_GET_ALL_TOPIC_CONFIG:
+        handle_all_topic_config(c, &req);
+        return 0;
+    case REMOTING_REQ_GET_BROKER_RUNTIME_INFO:
+        handle_runtime_info(c, &req);
         return 0;
     default: {
         char remark[160];

@@ -31,6 +31,7 @@ public class RmqBasic {
         if (!ok) fails++;
     }
 
+    @SuppressWarnings("deprecation")
     public static void main(String[] a) throws Exception {
         String ns = a[0], topic = a[1];
         int n = Integer.parseInt(a[2]);
@@ -41,6 +42,7 @@ public class RmqBasic {
         p.setInstanceName("p-" + run);
         p.start();
         int ok = 0;
+        String firstId = null;
         Set<Integer> queues = new HashSet<>();
         for (int i = 0; i < n; i++) {
             Message m = new Message(topic, i % 2 == 0 ? "TagA" : "TagB",
@@ -48,6 +50,8 @@ public class RmqBasic {
             SendResult r = p.send(m, 5000);
             if (r.getSendStatus() == SendStatus.SEND_OK && r.getQueueOffset() >= 0)
                 ok++;
+            if (i == 0)
+                firstId = r.getOffsetMsgId();
             queues.add(r.getMessageQueue().getQueueId());
         }
         // a batch of 10 (SEND_BATCH_MESSAGE), all to one queue
@@ -56,6 +60,23 @@ public class RmqBasic {
             batch.add(new Message(topic, "TagB", "bkey-" + i,
                     ("batch-" + i).getBytes(StandardCharsets.UTF_8)));
         SendResult br = p.send(batch, 5000);
+        // query by id (VIEW_MESSAGE_BY_ID) and by key (QUERY_MESSAGE)
+        MessageExt viewed = p.viewMessage(firstId);
+        check("view by offsetMsgId finds body-0",
+                "body-0".equals(new String(viewed.getBody(), StandardCharsets.UTF_8)),
+                viewed);
+        org.apache.rocketmq.client.QueryResult qr =
+                p.queryMessage(topic, "key-7", 10, 0, Long.MAX_VALUE);
+        boolean foundKey = false;
+        for (MessageExt m : qr.getMessageList())
+            foundKey |= "body-7".equals(new String(m.getBody(), StandardCharsets.UTF_8));
+        check("query by key key-7 finds body-7", foundKey, qr.getMessageList().size());
+        // UPDATE_AND_CREATE_TOPIC through the admin API, then its route
+        p.createTopic("TBW102", topic + "_made", 3);
+        List<org.apache.rocketmq.common.message.MessageQueue> made =
+                p.fetchPublishMessageQueues(topic + "_made");
+        check("createTopic makes a routed topic with 3 queues",
+                made.size() == 3, made);
         p.shutdown();
         check("sync sends SEND_OK", ok == n, ok + "/" + n);
         check("batch send SEND_OK with 10 message ids",
