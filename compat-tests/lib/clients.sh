@@ -20,6 +20,8 @@
 # env: FERRY_COMPAT_CACHE (default ~/.cache/ferry-compat), FERRY_PYTHON.
 
 KAFKAJS_VERSION=2.2.4
+ALIONS_VERSION=3.12.0
+URLLIB_VERSION=2.44.1
 FERRY_COMPAT_CACHE=${FERRY_COMPAT_CACHE:-${HOME:-/root}/.cache/ferry-compat}
 _clients_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -138,13 +140,38 @@ compat_kafkajs_prepare() {
     export NODE_PATH
 }
 
+# ali-ons (RocketMQ client for Node, with urllib, which its constructor
+# insists on) into the cache; sets NODE_PATH.
+compat_alions_prepare() {
+    local t
+    for t in node npm; do
+        command -v "$t" >/dev/null 2>&1 ||
+            _clients_fail "$t missing: install nodejs and npm (.ci/run)"
+    done
+    local dir=$FERRY_COMPAT_CACHE/npm-ali-ons-$ALIONS_VERSION
+    local pj=$dir/node_modules/ali-ons/package.json
+    if ! [ -f "$pj" ] || ! grep -q "\"version\": \"$ALIONS_VERSION\"" "$pj"; then
+        _clients_say "installing ali-ons@$ALIONS_VERSION with npm into $dir"
+        mkdir -p "$dir"
+        timeout --kill-after=10 300 npm install --no-audit --no-fund \
+            --no-save --prefix "$dir" "ali-ons@$ALIONS_VERSION" \
+            "urllib@$URLLIB_VERSION" >"$dir/npm.log" 2>&1 || {
+            tail -n 40 "$dir/npm.log" >&2
+            _clients_fail "npm install ali-ons@$ALIONS_VERSION failed"
+        }
+    fi
+    NODE_PATH=$dir/node_modules
+    export NODE_PATH
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -euo pipefail
     case ${1:-} in
     fetch)
         compat_java_prepare
         compat_kafkajs_prepare
-        _clients_say "Java classpath and KafkaJS ready in $FERRY_COMPAT_CACHE"
+        compat_alions_prepare
+        _clients_say "Java classpath, KafkaJS and ali-ons ready in $FERRY_COMPAT_CACHE"
         ;;
     *)
         echo "usage: bash lib/clients.sh fetch" >&2
