@@ -86,6 +86,12 @@ case("header length past the frame", struct.pack(">ii", 12, 500) + b"{}" * 4,
 case("garbage JSON header",
      struct.pack(">ii", 4 + 9, 9) + b'{"code":,', {None})
 case("unknown request code", frame(7777, 2), {3})
+case("huge extFields (200,000 entries)",
+     frame(310, 11, {"k%d" % i: "v" for i in range(200000)}, b"x"),
+     {None, 29, 1})
+case("extFields value of 1 MiB",
+     frame(310, 12, {"b": "T" * (1 << 20), "e": "0", "g": "1"}, b"x"),
+     {None, 13, 29})
 case("SEND without topic", frame(310, 3, {"e": "0", "g": "1"}, b"x"),
      {29, 13})
 case("SEND with non-numeric queueId",
