@@ -11,6 +11,7 @@
  * SEARCH_OFFSET_BY_TIMESTAMP, GET_EARLIEST_MSG_STORETIME, HEART_BEAT,
  * UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, VIEW_MESSAGE_BY_ID
  * (offsetMsgId), QUERY_MESSAGE (by key, through the index),
+ * LOCK_BATCH_MQ / UNLOCK_BATCH_MQ (60 s expiry) for orderly consumers,
  * UPDATE_AND_CREATE_TOPIC, GET_ALL_TOPIC_CONFIG, GET_BROKER_RUNTIME_INFO;
  * the broker sends
  * NOTIFY_CONSUMER_IDS_CHANGED to a group's members when its membership
@@ -28,8 +29,9 @@
  *   - consumer offsets are the one offset store the Kafka groups use.
  *
  * Not yet (issue #4/#5): delay levels and transactions
- * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ,
- * queue locks, query by time range, most admin codes, TLS on remoting.
+ * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ
+ * (CONSUMER_SEND_MSG_BACK), query by time range, most admin codes, TLS on
+ * remoting.
  *
  * Registration: with the embedded name server of --standalone (in-process)
  * and with every name server of namesrvAddr over TCP (REGISTER_BROKER with
@@ -86,6 +88,18 @@ typedef struct rpull {
     uint8_t *frame; /* the request, replayed when data arrives */
 } rpull;
 
+/* A queue lock for orderly consumption (LOCK_BATCH_MQ). */
+typedef struct rlock {
+    struct rlock *next;
+    char *group;
+    char *topic;
+    int32_t queue_id;
+    char *client_id;
+    int64_t last_ms;
+} rlock;
+
+#define RMQ_LOCK_EXPIRE_MS 60000
+
 /* One consumer client of one group, from heartbeats. */
 typedef struct rmember {
     struct rmember *next;
@@ -114,6 +128,7 @@ typedef struct rmq {
     uint64_t next_conn_id;
     rpull *parked;
     rmember *members;
+    rlock *locks;
     struct event *tick;
     int64_t last_register_ms;
     uint64_t registered_version;
@@ -1384,6 +1399,89 @@ static void handle_consumer_list(rconn *c, const remoting_header *req)
     buf_writer_release(&w);
 }
 
+/* LOCK_BATCH_MQ / UNLOCK_BATCH_MQ: a queue is granted if free, held by
+ * the same client, or its holder's lock is older than 60 s (RocketMQ's
+ * lockMaxLiveTime); granting refreshes it.  The reply lists the queues the
+ * client now holds. */
+static void handle_lock(rconn *c, const remoting_header *req, buf_view body)
+{
+    remoting_lock_batch lb;
+    if (remoting_lock_batch_decode(body.ptr, body.len, &c->arena, &lb) != 0) {
+        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+              "lock body is not valid LockBatchRequestBody JSON", NULL, 0);
+        return;
+    }
+    char group[256], cid[256];
+    snprintf(group, sizeof group, "%.*s", (int)lb.consumer_group.len,
+             lb.consumer_group.ptr ? (const char *)lb.consumer_group.ptr
+                                   : "");
+    snprintf(cid, sizeof cid, "%.*s", (int)lb.client_id.len,
+             lb.client_id.ptr ? (const char *)lb.client_id.ptr : "");
+    int64_t now = rmq_now_ms();
+    int unlock = req->code == REMOTING_REQ_UNLOCK_BATCH_MQ;
+    remoting_message_queue *held =
+        wire_arena_calloc(&c->arena, (size_t)(lb.mq_count + 1), sizeof *held);
+    int32_t nheld = 0;
+    for (int32_t i = 0; held && i < lb.mq_count; i++) {
+        const remoting_message_queue *mq = &lb.mqs[i];
+        rlock **pp = &R->locks, *l = NULL;
+        for (; *pp; pp = &(*pp)->next)
+            if (!strcmp((*pp)->group, group) &&
+                (*pp)->queue_id == mq->queue_id &&
+                strlen((*pp)->topic) == mq->topic.len &&
+                !memcmp((*pp)->topic, mq->topic.ptr, mq->topic.len)) {
+                l = *pp;
+                break;
+            }
+        if (unlock) {
+            if (l && !strcmp(l->client_id, cid)) {
+                *pp = l->next;
+                free(l->group);
+                free(l->topic);
+                free(l->client_id);
+                free(l);
+            }
+            continue;
+        }
+        if (!l) {
+            l = calloc(1, sizeof *l);
+            if (!l)
+                continue;
+            l->group = strdup(group);
+            l->topic = malloc(mq->topic.len + 1);
+            if (l->topic) {
+                memcpy(l->topic, mq->topic.ptr, mq->topic.len);
+                l->topic[mq->topic.len] = '\0';
+            }
+            l->queue_id = mq->queue_id;
+            l->client_id = strdup(cid);
+            l->next = R->locks;
+            R->locks = l;
+        } else if (strcmp(l->client_id, cid) != 0) {
+            if (now - l->last_ms <= RMQ_LOCK_EXPIRE_MS)
+                continue; /* held by another live client */
+            log_info("rmq", c->peer, "lock on %s-%d moves from expired %s "
+                                     "to %s",
+                     l->topic, l->queue_id, l->client_id, cid);
+            free(l->client_id);
+            l->client_id = strdup(cid);
+        }
+        l->last_ms = now;
+        held[nheld++] = *mq;
+    }
+    if (unlock) {
+        reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+        return;
+    }
+    buf_writer w;
+    buf_writer_init(&w, 256, 0);
+    remoting_lock_batch_response_encode(&w, held, nheld);
+    reply(c, req, NULL, w.err ? REMOTING_RESP_SYSTEM_ERROR
+                              : REMOTING_RESP_SUCCESS,
+          NULL, w.p, w.len);
+    buf_writer_release(&w);
+}
+
 /* ------------------------------------------------------------------ */
 /* query and view; admin codes                                         */
 /* ------------------------------------------------------------------ */
@@ -1625,6 +1723,10 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
     }
     case REMOTING_REQ_GET_CONSUMER_LIST_BY_GROUP:
         handle_consumer_list(c, &req);
+        return 0;
+    case REMOTING_REQ_LOCK_BATCH_MQ:
+    case REMOTING_REQ_UNLOCK_BATCH_MQ:
+        handle_lock(c, &req, body);
         return 0;
     case REMOTING_REQ_VIEW_MESSAGE_BY_ID:
         handle_view(c, &req);
@@ -1936,6 +2038,14 @@ void rmq_stop(broker *b)
         rmember *m = R->members;
         R->members = m->next;
         member_free(m);
+    }
+    while (R->locks) {
+        rlock *l = R->locks;
+        R->locks = l->next;
+        free(l->group);
+        free(l->topic);
+        free(l->client_id);
+        free(l);
     }
     if (R->tick)
         event_free(R->tick);
