@@ -74,8 +74,10 @@ fi
 [ -x "$BROKER" ] || { echo "no broker binary at $BROKER" >&2; exit 1; }
 
 if [ -z "$RDPERF" ]; then
-    if [ -x /work/shared/tools/rdkafka-perf ]; then
-        RDPERF=$(/work/shared/tools/rdkafka-perf | tail -n1)
+    # shared/ sits beside the repository (see DEVELOPERS.md)
+    shared_perf=$(cd "$(dirname "$0")/../../.." && pwd)/shared/tools/rdkafka-perf
+    if [ -x "$shared_perf" ]; then
+        RDPERF=$("$shared_perf" | tail -n1)
     else
         RDPERF=/var/cache/ferry-tools/librdkafka-2.0.2/examples/rdkafka_performance
     fi
