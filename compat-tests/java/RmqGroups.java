@@ -1,8 +1,9 @@
 // RmqGroups: consumption models with the real RocketMQ Java client
 // (rocketmq-client 4.9.8). Usage: RmqGroups NAMESRV TOPIC N
 //   1. async and oneway sends (N/2 each) all arrive;
-//   2. two DefaultMQPushConsumer instances of one CLUSTERING group get
-//      every message exactly once between them, and both get some;
+//   2. two DefaultMQPushConsumer instances of one CLUSTERING group (started
+//      and settled before the sends) get every message exactly once
+//      between them, and both get some;
 //   3. two BROADCASTING consumers each get every message;
 //   4. committed offsets survive a consumer restart: after the CLUSTERING
 //      group has consumed everything and shut down, N more messages are
@@ -76,19 +77,6 @@ public class RmqGroups {
         // make the topic (4 queues) before any consumer starts
         p.createTopic("TBW102", topic, 4);
         waitFor(() -> false, 1500);
-        CountDownLatch acked = new CountDownLatch(n / 2);
-        AtomicInteger asyncOk = new AtomicInteger();
-        for (int i = 0; i < n / 2; i++)
-            p.send(new Message(topic, "T", ("async-" + i).getBytes(StandardCharsets.UTF_8)),
-                    new SendCallback() {
-                        public void onSuccess(SendResult r) { asyncOk.incrementAndGet(); acked.countDown(); }
-                        public void onException(Throwable e) { acked.countDown(); }
-                    });
-        acked.await(30, TimeUnit.SECONDS);
-        check("async sends acknowledged", asyncOk.get() == n / 2, asyncOk.get());
-        for (int i = 0; i < n / 2; i++)
-            p.sendOneway(new Message(topic, "T", ("oneway-" + i).getBytes(StandardCharsets.UTF_8)));
-
         Map<String, Integer> c1 = new HashMap<>(), c2 = new HashMap<>();
         DefaultMQPushConsumer k1 = consumer("grp_cl_" + run, "k1-" + run,
                 MessageModel.CLUSTERING, topic, c1);
@@ -103,6 +91,23 @@ public class RmqGroups {
                 MessageModel.BROADCASTING, topic, b2);
         bc1.start();
         bc2.start();
+        // let both groups settle (each member rebalanced onto its queues)
+        // before anything is sent: exactly-once between the CLUSTERING
+        // members is then a property of the broker, not of timing
+        Thread.sleep(6000);
+        CountDownLatch acked = new CountDownLatch(n / 2);
+        AtomicInteger asyncOk = new AtomicInteger();
+        for (int i = 0; i < n / 2; i++)
+            p.send(new Message(topic, "T", ("async-" + i).getBytes(StandardCharsets.UTF_8)),
+                    new SendCallback() {
+                        public void onSuccess(SendResult r) { asyncOk.incrementAndGet(); acked.countDown(); }
+                        public void onException(Throwable e) { acked.countDown(); }
+                    });
+        acked.await(30, TimeUnit.SECONDS);
+        check("async sends acknowledged", asyncOk.get() == n / 2, asyncOk.get());
+        for (int i = 0; i < n / 2; i++)
+            p.sendOneway(new Message(topic, "T", ("oneway-" + i).getBytes(StandardCharsets.UTF_8)));
+
         waitFor(() -> sum(c1) + sum(c2) >= n && b1.size() >= n && b2.size() >= n, 90000);
         Thread.sleep(2000); // duplicates, if any, would arrive now
         Set<String> union = new HashSet<>(c1.keySet());
