@@ -252,14 +252,45 @@ commitlog_segment *commitlog_segment_first(commitlog *cl)
     return s;
 }
 
-static int commitlog_name_cmp(const void *a, const void *b)
+static int store_cmp64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return x < y ? -1 : x > y;
 }
 
-/* Parses a 20-digit file name; -1 if it is not one. */
-int64_t store_parse_name20(const char *name);
+int store_list_names20(const char *dir, int64_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return STORE_EIO;
+    int64_t *names = NULL;
+    size_t cnt = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        int64_t v = store_parse_name20(de->d_name);
+        if (v < 0)
+            continue;
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 16;
+            int64_t *nn = realloc(names, cap * sizeof(*nn));
+            if (!nn) {
+                closedir(d);
+                free(names);
+                return STORE_ENOMEM;
+            }
+            names = nn;
+        }
+        names[cnt++] = v;
+    }
+    closedir(d);
+    if (cnt)
+        qsort(names, cnt, sizeof(*names), store_cmp64);
+    *out = names;
+    *n = cnt;
+    return 0;
+}
 int64_t store_parse_name20(const char *name)
 {
     if (strlen(name) != 20)
@@ -287,34 +318,16 @@ int commitlog_open(store *st)
                       strerror(errno));
         return STORE_EIO;
     }
-    DIR *d = opendir(cl->dir);
-    if (!d) {
+    int64_t *names;
+    size_t n;
+    int lrc = store_list_names20(cl->dir, &names, &n);
+    if (lrc == STORE_EIO) {
         store_set_err(st, "commitlog: opendir %s: %s", cl->dir,
                       strerror(errno));
         return STORE_EIO;
     }
-    int64_t *names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        int64_t v = store_parse_name20(de->d_name);
-        if (v < 0)
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            int64_t *nn = realloc(names, cap * sizeof(*nn));
-            if (!nn) {
-                closedir(d);
-                free(names);
-                return STORE_ENOMEM;
-            }
-            names = nn;
-        }
-        names[n++] = v;
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof(*names), commitlog_name_cmp);
+    if (lrc != 0)
+        return lrc;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         commitlog_segment *seg = commitlog_segment_alloc(st, names[i]);

@@ -48,7 +48,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int64_t store_parse_name20(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Files                                                               */
@@ -338,39 +337,15 @@ void store_queue_foreach(store *st,
 /* Open / close                                                        */
 /* ------------------------------------------------------------------ */
 
-static int consumequeue_cmp64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int consumequeue_load(store *st, store_queue *q)
 {
-    DIR *d = opendir(q->dir);
-    if (!d)
-        return 0;
-    int64_t *names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        int64_t v = store_parse_name20(de->d_name);
-        if (v < 0)
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            int64_t *nn = realloc(names, cap * sizeof(*nn));
-            if (!nn) {
-                free(names);
-                closedir(d);
-                return STORE_ENOMEM;
-            }
-            names = nn;
-        }
-        names[n++] = v;
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof(*names), consumequeue_cmp64);
+    int64_t *names;
+    size_t n;
+    int lrc = store_list_names20(q->dir, &names, &n);
+    if (lrc == STORE_EIO)
+        return 0; /* no directory yet: an empty queue */
+    if (lrc != 0)
+        return lrc;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (q->nfiles) {

@@ -53,7 +53,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int64_t store_parse_name20(const char *name);
 
 #define IX_HEADER 40u
 #define IX_ENTRY  20u
@@ -181,12 +180,6 @@ static int indexfile_push(indexfile_set *ix, indexfile *f)
     return 0;
 }
 
-static int indexfile_cmp64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 int indexfile_open_all(store *st)
 {
     indexfile_set *ix = &st->ix;
@@ -197,31 +190,11 @@ int indexfile_open_all(store *st)
         store_set_err(st, "index: mkdir %s: %s", ix->dir, strerror(errno));
         return STORE_EIO;
     }
-    DIR *d = opendir(ix->dir);
-    if (!d)
-        return STORE_EIO;
-    int64_t *names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        int64_t v = store_parse_name20(de->d_name);
-        if (v < 0)
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            int64_t *nn = realloc(names, cap * sizeof(*nn));
-            if (!nn) {
-                free(names);
-                closedir(d);
-                return STORE_ENOMEM;
-            }
-            names = nn;
-        }
-        names[n++] = v;
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof(*names), indexfile_cmp64);
+    int64_t *names;
+    size_t n;
+    int lrc = store_list_names20(ix->dir, &names, &n);
+    if (lrc != 0)
+        return lrc;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         indexfile *f = indexfile_map(st, names[i], 0);

@@ -295,4 +295,11 @@ int flush_full(store *st);
 /* ---- retention.c ---- */
 void retention_update_disk_full(store *st);
 
+/* Parses a 20-digit file name; -1 if it is not one. */
+int64_t store_parse_name20(const char *name);
+/* The 20-digit-named files of dir as numbers, ascending (*out is malloc'd,
+ * free it).  0, STORE_EIO when dir cannot be opened (errno kept) or
+ * STORE_ENOMEM. */
+int store_list_names20(const char *dir, int64_t **out, size_t *n);
+
 #endif /* FERRY_STORE_INT_H */
