@@ -61,92 +61,25 @@
 #include "remoting_body.h"
 #include "remoting_message.h"
 #include "rmq.h"
+#include "rmq_int.h"
 #include "route.h"
 
 #define RMQ_MAX_PULL_MSGS  64
 #define RMQ_MAX_PULL_BYTES (256 * 1024)
 #define RMQ_CLIENT_EXPIRE_MS 120000
 
-typedef struct rconn rconn;
+rmq *rmq_state;
+#define R rmq_state
 
-struct rconn {
-    rconn *prev, *next;
-    broker *b;
-    struct bufferevent *bev;
-    uint64_t id;
-    char peer[64];
-    remoting_host peer_host;
-    wire_arena arena;
-};
 
-/* A parked (long-polling) pull. */
-typedef struct rpull {
-    struct rpull *next;
-    uint64_t conn_id;
-    int64_t deadline_ms;
-    size_t frame_len;
-    uint8_t *frame; /* the request, replayed when data arrives */
-} rpull;
-
-/* A queue lock for orderly consumption (LOCK_BATCH_MQ). */
-typedef struct rlock {
-    struct rlock *next;
-    char *group;
-    char *topic;
-    int32_t queue_id;
-    char *client_id;
-    int64_t last_ms;
-} rlock;
-
-#define RMQ_LOCK_EXPIRE_MS 60000
-
-/* One consumer client of one group, from heartbeats. */
-typedef struct rmember {
-    struct rmember *next;
-    char *group;
-    char *client_id;
-    char *subscription_topics; /* "\n"-joined "topic\tsubString" */
-    uint64_t conn_id;
-    int64_t last_seen_ms;
-} rmember;
-
-/* A connection to one remote name server (namesrvAddr). */
-typedef struct ns_link {
-    char addr[128]; /* "host:port" */
-    struct bufferevent *bev;
-    int32_t opaque;
-} ns_link;
-
-#define RMQ_MAX_NAMESRV 8
-
-typedef struct rmq {
-    ns_link ns[RMQ_MAX_NAMESRV];
-    int n_ns;
-    broker *b;
-    struct evconnlistener *listeners[2];
-    rconn *conns;
-    uint64_t next_conn_id;
-    rpull *parked;
-    rmember *members;
-    rlock *locks;
-    struct event *tick;
-    int64_t last_register_ms;
-    uint64_t registered_version;
-    char broker_addr[128];
-    remoting_host store_host;
-    uint16_t uniq_counter;
-} rmq;
-
-static rmq *R;
-
-static int64_t rmq_now_ms(void)
+int64_t rmq_now_ms(void)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static rconn *rconn_find(uint64_t id)
+rconn *rmq_conn_find(uint64_t id)
 {
     for (rconn *c = R->conns; c; c = c->next)
         if (c->id == id)
@@ -158,30 +91,25 @@ static rconn *rconn_find(uint64_t id)
 /* replies                                                             */
 /* ------------------------------------------------------------------ */
 
-typedef struct rreply {
-    remoting_header h; /* extFields for the reply */
-    wire_arena *a;
-} rreply;
-
-static void reply_init(rreply *rp, rconn *c)
+void rmq_reply_init(rreply *rp, rconn *c)
 {
     memset(rp, 0, sizeof *rp);
     rp->a = &c->arena;
 }
 
-static void reply_ext(rreply *rp, const char *key, const char *v)
+void rmq_reply_ext(rreply *rp, const char *key, const char *v)
 {
     remoting_ext_add_str(&rp->h, rp->a, key, v);
 }
 
-static void reply_ext_i64(rreply *rp, const char *key, int64_t v)
+void rmq_reply_ext_i64(rreply *rp, const char *key, int64_t v)
 {
     remoting_ext_add_i64(&rp->h, rp->a, key, v);
 }
 
 /* Encodes a reply frame for req into w. */
-static int reply_encode(buf_writer *w, const remoting_header *req,
-                        rreply *rp, int32_t code, const char *remark,
+int rmq_reply_encode(buf_writer *w, const remoting_header *req,
+                     rreply *rp, int32_t code, const char *remark,
                         const void *body, size_t body_len)
 {
     remoting_header h;
@@ -198,15 +126,15 @@ static int reply_encode(buf_writer *w, const remoting_header *req,
     return remoting_frame_encode(w, &h, req->serialize_type, body, body_len);
 }
 
-static void reply(rconn *c, const remoting_header *req, rreply *rp,
-                  int32_t code, const char *remark, const void *body,
+void rmq_reply(rconn *c, const remoting_header *req, rreply *rp,
+               int32_t code, const char *remark, const void *body,
                   size_t body_len)
 {
     if (req->flag & REMOTING_FLAG_ONEWAY)
         return;
     buf_writer w;
     buf_writer_init(&w, 256 + body_len, 0);
-    if (reply_encode(&w, req, rp, code, remark, body, body_len) == 0 &&
+    if (rmq_reply_encode(&w, req, rp, code, remark, body, body_len) == 0 &&
         !w.err)
         bufferevent_write(c->bev, w.p, w.len);
     else
@@ -215,7 +143,7 @@ static void reply(rconn *c, const remoting_header *req, rreply *rp,
     buf_writer_release(&w);
 }
 
-static const char *ext_str(rconn *c, const remoting_header *h,
+const char *rmq_ext_str(rconn *c, const remoting_header *h,
                            const char *key)
 {
     buf_view v;
@@ -228,14 +156,14 @@ static const char *ext_str(rconn *c, const remoting_header *h,
 }
 
 /* The first of two spellings (V2 one-letter key, V1 name). */
-static const char *ext_str2(rconn *c, const remoting_header *h,
+const char *rmq_ext_str2(rconn *c, const remoting_header *h,
                             const char *k2, const char *k1)
 {
-    const char *s = ext_str(c, h, k2);
-    return s ? s : ext_str(c, h, k1);
+    const char *s = rmq_ext_str(c, h, k2);
+    return s ? s : rmq_ext_str(c, h, k1);
 }
 
-static int ext_i64_2(const remoting_header *h, const char *k2,
+int rmq_ext_i64_2(const remoting_header *h, const char *k2,
                      const char *k1, int64_t *out)
 {
     int rc = remoting_ext_get_i64(h, k2, out);
@@ -244,7 +172,7 @@ static int ext_i64_2(const remoting_header *h, const char *k2,
     return rc;
 }
 
-static int ext_i32_2(const remoting_header *h, const char *k2,
+int rmq_ext_i32_2(const remoting_header *h, const char *k2,
                      const char *k1, int32_t *out)
 {
     int rc = remoting_ext_get_i32(h, k2, out);
@@ -257,7 +185,7 @@ static int ext_i32_2(const remoting_header *h, const char *k2,
 /* hosts                                                               */
 /* ------------------------------------------------------------------ */
 
-static void host_from_sockaddr(const struct sockaddr *sa, remoting_host *h)
+void rmq_host_from_sockaddr(const struct sockaddr *sa, remoting_host *h)
 {
     memset(h, 0, sizeof *h);
     if (sa->sa_family == AF_INET) {
@@ -279,7 +207,7 @@ static void host_from_sockaddr(const struct sockaddr *sa, remoting_host *h)
     }
 }
 
-static void host_to_store(const remoting_host *h, store_host *s)
+void rmq_host_to_store(const remoting_host *h, store_host *s)
 {
     memset(s, 0, sizeof *s);
     if (h->is_v6) {
@@ -291,7 +219,7 @@ static void host_to_store(const remoting_host *h, store_host *s)
     s->port = (uint32_t)h->port;
 }
 
-static void host_from_store(const store_host *s, remoting_host *h)
+void rmq_host_from_store(const store_host *s, remoting_host *h)
 {
     static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0,
                                          0, 0, 0, 0, 0xff, 0xff};
@@ -422,7 +350,7 @@ static void ns_link_register(ns_link *l, const uint8_t *body, size_t len)
     wire_arena_release(&a);
 }
 
-static void rmq_register(void)
+void rmq_register(void)
 {
     broker *b = R->b;
     if (!b->namesrv && R->n_ns == 0)
@@ -498,7 +426,7 @@ typedef struct rsend_wait {
 static void send_flushed(void *arg, int status)
 {
     rsend_wait *sw = arg;
-    rconn *c = rconn_find(sw->conn_id);
+    rconn *c = rmq_conn_find(sw->conn_id);
     if (c && status == 0)
         bufferevent_write(c->bev, sw->frame, sw->len);
     else if (c)
@@ -513,7 +441,7 @@ static void send_flush_cb(void *arg, int status)
     broker_post(R->b, send_flushed, arg, status);
 }
 
-static int valid_rmq_topic(const char *t)
+int rmq_valid_topic(const char *t)
 {
     size_t n = strlen(t);
     if (n == 0 || n > 127)
@@ -528,16 +456,12 @@ static int valid_rmq_topic(const char *t)
     return 1;
 }
 
-/* Stores one message of a send: adds UNIQ_KEY when the client set none
- * (as 5.x does), indexes KEYS and UNIQ_KEY, tag hash from TAGS.  Fills
- * *res and uniq_text (cap 80).  0 or a STORE_E* code. */
-static int store_one_message(rconn *c, store_queue *q, const uint8_t *props,
-                             size_t plen, buf_view body, int32_t flag,
-                             int32_t sys_flag, int64_t born,
-                             int32_t reconsume, store_append_result *res,
-                             char *uniq_text)
+int rmq_store_message(broker *b, const remoting_host *born_host,
+                      store_queue *q, const uint8_t *props, size_t plen,
+                      buf_view body, int32_t flag, int32_t sys_flag,
+                      int64_t born, int32_t reconsume,
+                      store_append_result *res, char *uniq_text)
 {
-    broker *b = c->b;
     buf_writer pw;
     buf_writer_init(&pw, plen + 80, 0);
     if (plen)
@@ -588,8 +512,8 @@ static int store_one_message(rconn *c, store_queue *q, const uint8_t *props,
     ar.flag = flag;
     ar.sys_flag = sys_flag;
     ar.born_timestamp = born;
-    host_to_store(&c->peer_host, &ar.born_host);
-    host_to_store(&R->store_host, &ar.store_host);
+    rmq_host_to_store(born_host, &ar.born_host);
+    rmq_host_to_store(&R->store_host, &ar.store_host);
     ar.reconsume_times = reconsume;
     ar.properties = pw.p;
     ar.properties_len = (uint32_t)pw.len;
@@ -611,29 +535,29 @@ static int store_one_message(rconn *c, store_queue *q, const uint8_t *props,
 static void handle_send(rconn *c, const remoting_header *req, buf_view body)
 {
     broker *b = c->b;
-    const char *tname = ext_str2(c, req, "b", "topic");
+    const char *tname = rmq_ext_str2(c, req, "b", "topic");
     int32_t qid = -1, sys_flag = 0, flag = 0, reconsume = 0;
     int64_t born = 0, defq = 4;
-    if (!tname || ext_i32_2(req, "e", "queueId", &qid) != 0 ||
-        ext_i64_2(req, "g", "bornTimestamp", &born) != 0) {
-        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+    if (!tname || rmq_ext_i32_2(req, "e", "queueId", &qid) != 0 ||
+        rmq_ext_i64_2(req, "g", "bornTimestamp", &born) != 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
               "topic, queueId and bornTimestamp are required", NULL, 0);
         return;
     }
-    ext_i32_2(req, "f", "sysFlag", &sys_flag);
-    ext_i32_2(req, "h", "flag", &flag);
-    ext_i32_2(req, "j", "reconsumeTimes", &reconsume);
-    ext_i64_2(req, "d", "defaultTopicQueueNums", &defq);
-    const char *props = ext_str2(c, req, "i", "properties");
+    rmq_ext_i32_2(req, "f", "sysFlag", &sys_flag);
+    rmq_ext_i32_2(req, "h", "flag", &flag);
+    rmq_ext_i32_2(req, "j", "reconsumeTimes", &reconsume);
+    rmq_ext_i64_2(req, "d", "defaultTopicQueueNums", &defq);
+    const char *props = rmq_ext_str2(c, req, "i", "properties");
     size_t plen = props ? strlen(props) : 0;
-    if (!valid_rmq_topic(tname)) {
-        reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
+    if (!rmq_valid_topic(tname)) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
               "topic name is not valid ([%|a-zA-Z0-9_.-], at most 127)",
               NULL, 0);
         return;
     }
     if (body.len > (size_t)b->cfg->max_message_size || plen > 32767) {
-        reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
+        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
               "message body or properties too large", NULL, 0);
         return;
     }
@@ -641,7 +565,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
     if (props && remoting_props_find((const uint8_t *)props, plen,
                                      REMOTING_PROP_DELAY, &v) &&
         !(v.len == 1 && v.ptr[0] == '0')) {
-        reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
+        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
               "delay levels are not supported by this Ferry version yet",
               NULL, 0);
         return;
@@ -649,7 +573,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
     if (props && remoting_props_find((const uint8_t *)props, plen,
                                      REMOTING_PROP_TRAN_MSG, &v) &&
         v.len == 4 && memcmp(v.ptr, "true", 4) == 0) {
-        reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
+        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
               "transactional messages are not supported by this Ferry "
               "version yet",
               NULL, 0);
@@ -662,7 +586,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
             snprintf(remark, sizeof remark, "topic[%s] not exist, apply first "
                                             "please!",
                      tname);
-            reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL,
+            rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL,
                   0);
             return;
         }
@@ -670,7 +594,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         char why[200];
         if (topics_create_any(b->topics, tname, strlen(tname), nq, 0, &t,
                               why, sizeof why) != 0) {
-            reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, why, NULL, 0);
+            rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, why, NULL, 0);
             return;
         }
         rmq_register(); /* consumers need the route now */
@@ -683,7 +607,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         snprintf(remark, sizeof remark,
                  "request queueId[%d] is illegal, topic has %d queues", qid,
                  t->queues);
-        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER, remark, NULL, 0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER, remark, NULL, 0);
         return;
     }
     store_append_result res;
@@ -698,7 +622,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         if (remoting_batch_validate(body.ptr, body.len, &count) != 0 ||
             count <= 0) {
             buf_writer_release(&ids);
-            reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
+            rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
                   "batch body is malformed", NULL, 0);
             return;
         }
@@ -707,8 +631,8 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         remoting_batch_iter_init(&it, body.ptr, body.len);
         while (rc == 0 && remoting_batch_next(&it, &bm) == 1) {
             char one[80];
-            rc = store_one_message(c, q, bm.properties.ptr,
-                                   bm.properties.len, bm.body, bm.flag,
+            rc = rmq_store_message(b, &c->peer_host, q,
+                                   bm.properties.ptr, bm.properties.len, bm.body, bm.flag,
                                    sys_flag, born, reconsume, &res, one);
             if (rc != 0)
                 break;
@@ -724,7 +648,8 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
             buf_write_raw(&ids, msgid, strlen(msgid));
         }
     } else {
-        rc = store_one_message(c, q, (const uint8_t *)props, plen, body,
+        rc = rmq_store_message(b, &c->peer_host, q,
+                               (const uint8_t *)props, plen, body,
                                flag, sys_flag, born, reconsume, &res,
                                uniq_text);
         if (rc == 0) {
@@ -740,7 +665,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         buf_writer_release(&ids);
         log_warn("rmq", c->peer, "append to %s-%d failed: %s", tname, qid,
                  store_errmsg(b->st));
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, store_errmsg(b->st),
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, store_errmsg(b->st),
               NULL, 0);
         return;
     }
@@ -750,18 +675,18 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         return;
     }
     rreply rp;
-    reply_init(&rp, c);
-    reply_ext(&rp, "msgId", ids.err ? "" : (const char *)ids.p);
-    reply_ext_i64(&rp, "queueId", qid);
-    reply_ext_i64(&rp, "queueOffset", first_offset);
-    reply_ext(&rp, "transactionId", uniq_text);
-    reply_ext(&rp, "MSG_REGION", "DefaultRegion");
-    reply_ext(&rp, "TRACE_ON", "true");
+    rmq_reply_init(&rp, c);
+    rmq_reply_ext(&rp, "msgId", ids.err ? "" : (const char *)ids.p);
+    rmq_reply_ext_i64(&rp, "queueId", qid);
+    rmq_reply_ext_i64(&rp, "queueOffset", first_offset);
+    rmq_reply_ext(&rp, "transactionId", uniq_text);
+    rmq_reply_ext(&rp, "MSG_REGION", "DefaultRegion");
+    rmq_reply_ext(&rp, "TRACE_ON", "true");
     if (b->cfg->flush_disk_type == BROKER_FLUSH_SYNC) {
         rsend_wait *sw = calloc(1, sizeof *sw);
         buf_writer w;
         buf_writer_init(&w, 256, 0);
-        if (!sw || reply_encode(&w, req, &rp, REMOTING_RESP_SUCCESS, NULL,
+        if (!sw || rmq_reply_encode(&w, req, &rp, REMOTING_RESP_SUCCESS, NULL,
                                 NULL, 0) != 0 ||
             w.err) {
             free(sw);
@@ -779,7 +704,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         buf_writer_release(&ids);
         return;
     }
-    reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+    rmq_reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
     buf_writer_release(&ids);
 }
 
@@ -918,8 +843,8 @@ static int pull_append_one(rconn *c, batch_cache *bc, const store_cq_entry *e,
     m.queue_offset = off;
     m.physical_offset = e->commitlog_pos;
     m.store_timestamp = rec->store_timestamp;
-    host_from_store(&rec->store_host, &m.store_host);
-    host_from_store(&rec->born_host, &m.born_host);
+    rmq_host_from_store(&rec->store_host, &m.store_host);
+    rmq_host_from_store(&rec->born_host, &m.born_host);
     m.topic.ptr = (const uint8_t *)rec->topic;
     m.topic.len = rec->topic_len;
     buf_writer props;
@@ -1027,13 +952,13 @@ static int handle_pull(rconn *c, const remoting_header *req,
                        const uint8_t *frame, size_t frame_len, int may_park)
 {
     broker *b = c->b;
-    const char *group = ext_str(c, req, "consumerGroup");
-    const char *tname = ext_str(c, req, "topic");
+    const char *group = rmq_ext_str(c, req, "consumerGroup");
+    const char *tname = rmq_ext_str(c, req, "topic");
     int32_t qid, max_nums = 32, sys_flag = 0;
     int64_t offset, commit = 0, suspend = 15000;
     if (!group || !tname || remoting_ext_get_i32(req, "queueId", &qid) != 0 ||
         remoting_ext_get_i64(req, "queueOffset", &offset) != 0) {
-        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
               "consumerGroup, topic, queueId and queueOffset are required",
               NULL, 0);
         return 0;
@@ -1048,12 +973,12 @@ static int handle_pull(rconn *c, const remoting_header *req,
         snprintf(remark, sizeof remark, "topic[%s] not exist, apply first "
                                         "please!",
                  tname);
-        reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL, 0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL, 0);
         return 0;
     }
     store_queue *q = topics_queue(b->topics, t, qid);
     if (!q) {
-        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
               "queueId is out of range", NULL, 0);
         return 0;
     }
@@ -1062,17 +987,17 @@ static int handle_pull(rconn *c, const remoting_header *req,
                        strlen(tname), qid, commit, -1, "", 0, rmq_now_ms());
     char subbuf[1024];
     const char *expr = (sys_flag & REMOTING_PULL_SUBSCRIPTION)
-                           ? ext_str(c, req, "subscription")
+                           ? rmq_ext_str(c, req, "subscription")
                            : member_subscription(group, tname, subbuf,
                                                  sizeof subbuf);
     tag_filter f;
     tag_filter_parse(expr, &f);
     int64_t min = store_queue_min_offset(q), max = store_queue_max_offset(q);
     rreply rp;
-    reply_init(&rp, c);
-    reply_ext_i64(&rp, "suggestWhichBrokerId", 0);
-    reply_ext_i64(&rp, "minOffset", min);
-    reply_ext_i64(&rp, "maxOffset", max);
+    rmq_reply_init(&rp, c);
+    rmq_reply_ext_i64(&rp, "suggestWhichBrokerId", 0);
+    rmq_reply_ext_i64(&rp, "minOffset", min);
+    rmq_reply_ext_i64(&rp, "maxOffset", max);
     int32_t code;
     const char *status;
     int64_t next;
@@ -1145,8 +1070,8 @@ static int handle_pull(rconn *c, const remoting_header *req,
         pull_park(c, frame, frame_len, suspend);
         return 1;
     }
-    reply_ext_i64(&rp, "nextBeginOffset", next);
-    reply(c, req, &rp, code, status, body.p, body.len);
+    rmq_reply_ext_i64(&rp, "nextBeginOffset", next);
+    rmq_reply(c, req, &rp, code, status, body.p, body.len);
     buf_writer_release(&body);
     return 0;
 }
@@ -1158,7 +1083,7 @@ static int handle_pull(rconn *c, const remoting_header *req,
 static store_queue *queue_of(rconn *c, const remoting_header *req,
                              const char **tname_out, int32_t *qid_out)
 {
-    const char *tname = ext_str(c, req, "topic");
+    const char *tname = rmq_ext_str(c, req, "topic");
     int32_t qid;
     if (!tname || remoting_ext_get_i32(req, "queueId", &qid) != 0)
         return NULL;
@@ -1177,26 +1102,26 @@ static void handle_offsets(rconn *c, const remoting_header *req)
     int32_t qid = 0;
     store_queue *q = queue_of(c, req, &tname, &qid);
     rreply rp;
-    reply_init(&rp, c);
+    rmq_reply_init(&rp, c);
     if (!q && req->code != REMOTING_REQ_UPDATE_CONSUMER_OFFSET &&
         req->code != REMOTING_REQ_QUERY_CONSUMER_OFFSET) {
-        reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST,
+        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST,
               "topic or queue does not exist", NULL, 0);
         return;
     }
     switch (req->code) {
     case REMOTING_REQ_GET_MAX_OFFSET:
-        reply_ext_i64(&rp, "offset", store_queue_max_offset(q));
+        rmq_reply_ext_i64(&rp, "offset", store_queue_max_offset(q));
         break;
     case REMOTING_REQ_GET_MIN_OFFSET:
-        reply_ext_i64(&rp, "offset", store_queue_min_offset(q));
+        rmq_reply_ext_i64(&rp, "offset", store_queue_min_offset(q));
         break;
     case REMOTING_REQ_SEARCH_OFFSET_BY_TIMESTAMP: {
         int64_t ts = 0;
         remoting_ext_get_i64(req, "timestamp", &ts);
         int64_t off = store_queue_find_by_time(q, ts);
         int64_t min = store_queue_min_offset(q);
-        reply_ext_i64(&rp, "offset", off < min ? min : off);
+        rmq_reply_ext_i64(&rp, "offset", off < min ? min : off);
         break;
     }
     case REMOTING_REQ_GET_EARLIEST_MSG_STORETIME: {
@@ -1204,36 +1129,36 @@ static void handle_offsets(rconn *c, const remoting_header *req)
         int64_t ts = -1;
         if (store_queue_read(q, store_queue_min_offset(q), &e, 1) == 1)
             ts = e.store_timestamp;
-        reply_ext_i64(&rp, "timestamp", ts);
+        rmq_reply_ext_i64(&rp, "timestamp", ts);
         break;
     }
     case REMOTING_REQ_QUERY_CONSUMER_OFFSET: {
-        const char *group = ext_str(c, req, "consumerGroup");
+        const char *group = rmq_ext_str(c, req, "consumerGroup");
         const offset_entry *oe =
             group && tname ? offsets_get(b->offsets, group, strlen(group),
                                          tname, strlen(tname), qid)
                            : NULL;
         if (!oe) {
-            reply(c, req, NULL, REMOTING_RESP_QUERY_NOT_FOUND,
+            rmq_reply(c, req, NULL, REMOTING_RESP_QUERY_NOT_FOUND,
                   "Not found, maybe this group consumer boot first", NULL, 0);
             return;
         }
-        reply_ext_i64(&rp, "offset", oe->offset);
+        rmq_reply_ext_i64(&rp, "offset", oe->offset);
         break;
     }
     case REMOTING_REQ_UPDATE_CONSUMER_OFFSET: {
-        const char *group = ext_str(c, req, "consumerGroup");
+        const char *group = rmq_ext_str(c, req, "consumerGroup");
         int64_t off;
         if (!group || !tname ||
             remoting_ext_get_i64(req, "commitOffset", &off) != 0) {
-            reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+            rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
                   "consumerGroup, topic, queueId and commitOffset are "
                   "required",
                   NULL, 0);
             return;
         }
         if (!q) {
-            reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST,
+            rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST,
                   "topic or queue does not exist", NULL, 0);
             return;
         }
@@ -1245,7 +1170,7 @@ static void handle_offsets(rconn *c, const remoting_header *req)
     default:
         break;
     }
-    reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+    rmq_reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
 }
 
 static void notify_group(const char *group)
@@ -1253,7 +1178,7 @@ static void notify_group(const char *group)
     for (rmember *m = R->members; m; m = m->next) {
         if (strcmp(m->group, group) != 0)
             continue;
-        rconn *c = rconn_find(m->conn_id);
+        rconn *c = rmq_conn_find(m->conn_id);
         if (!c)
             continue;
         remoting_header h;
@@ -1314,7 +1239,7 @@ static void handle_heartbeat(rconn *c, const remoting_header *req,
     broker *b = c->b;
     remoting_heartbeat hb;
     if (remoting_heartbeat_decode(body.ptr, body.len, &c->arena, &hb) != 0) {
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
               "heartbeat body is not valid HeartbeatData JSON", NULL, 0);
         return;
     }
@@ -1374,12 +1299,12 @@ static void handle_heartbeat(rconn *c, const remoting_header *req,
             notify_group(group);
         }
     }
-    reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+    rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
 }
 
 static void handle_consumer_list(rconn *c, const remoting_header *req)
 {
-    const char *group = ext_str(c, req, "consumerGroup");
+    const char *group = rmq_ext_str(c, req, "consumerGroup");
     buf_view ids[256];
     int n = 0;
     for (rmember *m = R->members; m && n < 256; m = m->next)
@@ -1389,13 +1314,13 @@ static void handle_consumer_list(rconn *c, const remoting_header *req)
         char remark[300];
         snprintf(remark, sizeof remark, "no consumer for this group, %s",
                  group ? group : "");
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, remark, NULL, 0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, remark, NULL, 0);
         return;
     }
     buf_writer w;
     buf_writer_init(&w, 256, 0);
     remoting_consumer_list_encode(&w, ids, n);
-    reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, w.p, w.len);
+    rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, w.p, w.len);
     buf_writer_release(&w);
 }
 
@@ -1407,7 +1332,7 @@ static void handle_lock(rconn *c, const remoting_header *req, buf_view body)
 {
     remoting_lock_batch lb;
     if (remoting_lock_batch_decode(body.ptr, body.len, &c->arena, &lb) != 0) {
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
               "lock body is not valid LockBatchRequestBody JSON", NULL, 0);
         return;
     }
@@ -1470,13 +1395,13 @@ static void handle_lock(rconn *c, const remoting_header *req, buf_view body)
         held[nheld++] = *mq;
     }
     if (unlock) {
-        reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
         return;
     }
     buf_writer w;
     buf_writer_init(&w, 256, 0);
     remoting_lock_batch_response_encode(&w, held, nheld);
-    reply(c, req, NULL, w.err ? REMOTING_RESP_SYSTEM_ERROR
+    rmq_reply(c, req, NULL, w.err ? REMOTING_RESP_SYSTEM_ERROR
                               : REMOTING_RESP_SUCCESS,
           NULL, w.p, w.len);
     buf_writer_release(&w);
@@ -1521,7 +1446,7 @@ static void handle_view(rconn *c, const remoting_header *req)
 {
     int64_t pos;
     if (remoting_ext_get_i64(req, "offset", &pos) != 0) {
-        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
               "offset is required", NULL, 0);
         return;
     }
@@ -1533,9 +1458,9 @@ static void handle_view(rconn *c, const remoting_header *req)
         char remark[96];
         snprintf(remark, sizeof remark,
                  "can not find message by the offset, %" PRId64, pos);
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, remark, NULL, 0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, remark, NULL, 0);
     } else {
-        reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, out.p, out.len);
+        rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, out.p, out.len);
     }
     buf_writer_release(&out);
 }
@@ -1543,15 +1468,15 @@ static void handle_view(rconn *c, const remoting_header *req)
 static void handle_query(rconn *c, const remoting_header *req)
 {
     broker *b = c->b;
-    const char *tname = ext_str(c, req, "topic");
-    const char *key = ext_str(c, req, "key");
+    const char *tname = rmq_ext_str(c, req, "topic");
+    const char *key = rmq_ext_str(c, req, "key");
     int32_t max = 32;
     int64_t begin = 0, end = INT64_MAX;
     remoting_ext_get_i32(req, "maxNum", &max);
     remoting_ext_get_i64(req, "beginTimestamp", &begin);
     remoting_ext_get_i64(req, "endTimestamp", &end);
     if (!tname || !key) {
-        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
               "topic and key are required", NULL, 0);
         return;
     }
@@ -1566,28 +1491,28 @@ static void handle_query(rconn *c, const remoting_header *req)
     for (int i = 0; i < n && left > 0; i++)
         append_record_messages(c, pos[i], &out, &left);
     rreply rp;
-    reply_init(&rp, c);
-    reply_ext_i64(&rp, "indexLastUpdateTimestamp", rmq_now_ms());
-    reply_ext_i64(&rp, "indexLastUpdatePhyoffset",
+    rmq_reply_init(&rp, c);
+    rmq_reply_ext_i64(&rp, "indexLastUpdateTimestamp", rmq_now_ms());
+    rmq_reply_ext_i64(&rp, "indexLastUpdatePhyoffset",
                   store_commitlog_max_pos(b->st));
     if (out.len == 0)
-        reply(c, req, &rp, REMOTING_RESP_QUERY_NOT_FOUND,
+        rmq_reply(c, req, &rp, REMOTING_RESP_QUERY_NOT_FOUND,
               "can not find message, maybe time range not correct", NULL, 0);
     else
-        reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, out.p, out.len);
+        rmq_reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, out.p, out.len);
     buf_writer_release(&out);
 }
 
 static void handle_create_topic(rconn *c, const remoting_header *req)
 {
     broker *b = c->b;
-    const char *tname = ext_str(c, req, "topic");
+    const char *tname = rmq_ext_str(c, req, "topic");
     int32_t rq = 8, wq = 8;
     remoting_ext_get_i32(req, "readQueueNums", &rq);
     remoting_ext_get_i32(req, "writeQueueNums", &wq);
     int32_t nq = rq > wq ? rq : wq;
-    if (!tname || !valid_rmq_topic(tname) || nq <= 0 || nq > 1024) {
-        reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+    if (!tname || !rmq_valid_topic(tname) || nq <= 0 || nq > 1024) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
               "a valid topic and 1..1024 queues are required", NULL, 0);
         return;
     }
@@ -1600,12 +1525,12 @@ static void handle_create_topic(rconn *c, const remoting_header *req)
     else if (nq > t->queues)
         rc = topics_set_queues(b->topics, t, nq);
     if (rc != 0) {
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
               *why ? why : "cannot update the topic", NULL, 0);
         return;
     }
     rmq_register();
-    reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+    rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
 }
 
 static void handle_all_topic_config(rconn *c, const remoting_header *req)
@@ -1614,7 +1539,7 @@ static void handle_all_topic_config(rconn *c, const remoting_header *req)
     int n = topics_count(b->topics);
     remoting_topic_config *tcs = calloc((size_t)n + 1, sizeof *tcs);
     if (!tcs) {
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, "out of memory",
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, "out of memory",
               NULL, 0);
         return;
     }
@@ -1635,9 +1560,9 @@ static void handle_all_topic_config(rconn *c, const remoting_header *req)
     buf_writer w;
     buf_writer_init(&w, 1024, 0);
     if (remoting_topic_config_wrapper_encode(&w, &wr) == 0 && !w.err)
-        reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, w.p, w.len);
+        rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, w.p, w.len);
     else
-        reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, "encode failed",
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, "encode failed",
               NULL, 0);
     buf_writer_release(&w);
     free(tcs);
@@ -1671,7 +1596,7 @@ static void handle_runtime_info(rconn *c, const remoting_header *req)
     buf_writer w;
     buf_writer_init(&w, 512, 0);
     remoting_kv_table_encode(&w, kv, (int32_t)(sizeof kv / sizeof kv[0]));
-    reply(c, req, NULL, w.err ? REMOTING_RESP_SYSTEM_ERROR
+    rmq_reply(c, req, NULL, w.err ? REMOTING_RESP_SYSTEM_ERROR
                               : REMOTING_RESP_SUCCESS,
           NULL, w.p, w.len);
     buf_writer_release(&w);
@@ -1714,11 +1639,11 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
         handle_heartbeat(c, &req, body);
         return 0;
     case REMOTING_REQ_UNREGISTER_CLIENT: {
-        const char *cid = ext_str(c, &req, "clientID");
-        const char *g = ext_str(c, &req, "consumerGroup");
+        const char *cid = rmq_ext_str(c, &req, "clientID");
+        const char *g = rmq_ext_str(c, &req, "consumerGroup");
         if (cid && g && *g)
             members_remove(cid, 0, g);
-        reply(c, &req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+        rmq_reply(c, &req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
         return 0;
     }
     case REMOTING_REQ_GET_CONSUMER_LIST_BY_GROUP:
@@ -1750,7 +1675,7 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
                  "request code %d (%s) is not supported by Ferry yet",
                  req.code, name ? name : "unknown");
         log_debug("rmq", c->peer, "%s", remark);
-        reply(c, &req, NULL, REMOTING_RESP_REQUEST_CODE_NOT_SUPPORTED, remark,
+        rmq_reply(c, &req, NULL, REMOTING_RESP_REQUEST_CODE_NOT_SUPPORTED, remark,
               NULL, 0);
         return 0;
     }
@@ -1823,7 +1748,7 @@ static void rmq_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     c->b = R->b;
     c->id = ++R->next_conn_id;
     wire_arena_init(&c->arena, 8192, 32u << 20);
-    host_from_sockaddr(sa, &c->peer_host);
+    rmq_host_from_sockaddr(sa, &c->peer_host);
     char host[INET6_ADDRSTRLEN] = "?";
     if (sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, host,
@@ -1860,7 +1785,7 @@ static void rmq_run_parked(int64_t now, int only_expired)
     while (list) {
         rpull *p = list;
         list = p->next;
-        rconn *c = rconn_find(p->conn_id);
+        rconn *c = rmq_conn_find(p->conn_id);
         int expired = now >= p->deadline_ms;
         if (!c) {
             free(p->frame);
