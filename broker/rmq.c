@@ -1233,6 +1233,63 @@ static void members_remove(const char *client_id, uint64_t conn_id,
         notify_group(changed[i]);
 }
 
+/* The expression `m` subscribes `tname` (tl bytes) with, or NULL. */
+static const char *subscription_of(const rmember *m, const char *tname,
+                                   size_t tl, size_t *len)
+{
+    const char *p = m->subscription_topics;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+        if (ll > tl && memcmp(p, tname, tl) == 0 && p[tl] == '\t') {
+            *len = ll - tl - 1;
+            return p + tl + 1;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+/*
+ * RocketMQ's trap: the broker keeps one subscription per group and topic,
+ * and filters every member's pulls with it, so members of one group that
+ * subscribe one topic with different expressions silently miss messages.
+ * Ferry behaves the same (member_subscription) but says so, loudly, each
+ * time a member's subscriptions change into a conflict.
+ */
+static void warn_subscription_conflicts(const rmember *m)
+{
+    const char *p = m->subscription_topics;
+    while (p && *p) {
+        const char *tab = strchr(p, '\t');
+        const char *nl = strchr(p, '\n');
+        if (!tab || (nl && tab > nl))
+            break;
+        size_t tl = (size_t)(tab - p);
+        size_t el = nl ? (size_t)(nl - tab - 1) : strlen(tab + 1);
+        for (const rmember *o = R->members; o; o = o->next) {
+            size_t ol;
+            const char *oe;
+            if (o == m || strcmp(o->group, m->group) != 0 ||
+                !(oe = subscription_of(o, p, tl, &ol)))
+                continue;
+            if (ol != el || memcmp(oe, tab + 1, el) != 0) {
+                log_warn("rmq", m->client_id,
+                         "SUBSCRIPTION CONFLICT in group %s: topic %.*s is "
+                         "subscribed with '%.*s' by %s and '%.*s' by %s; the "
+                         "broker filters with one expression per group (as "
+                         "RocketMQ does), so some messages reach no member. "
+                         "Give every member of a group the same "
+                         "subscriptions.",
+                         m->group, (int)tl, p, (int)el, tab + 1, m->client_id,
+                         (int)ol, oe, o->client_id);
+                break;
+            }
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
 static void handle_heartbeat(rconn *c, const remoting_header *req,
                              buf_view body)
 {
@@ -1288,9 +1345,13 @@ static void handle_heartbeat(rconn *c, const remoting_header *req,
             m->next = R->members;
             R->members = m;
         }
+        int changed = is_new || !m->subscription_topics || sw.err ||
+                      strcmp(m->subscription_topics, (char *)sw.p) != 0;
         free(m->subscription_topics);
         m->subscription_topics = sw.err ? NULL : strdup((char *)sw.p);
         buf_writer_release(&sw);
+        if (changed)
+            warn_subscription_conflicts(m);
         m->conn_id = c->id;
         m->last_seen_ms = now;
         if (is_new) {
