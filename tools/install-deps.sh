@@ -3,7 +3,7 @@
 # Ferry needs to build and to run its whole test suite: compilers and
 # libraries, plus the third-party clients the compat tests drive (kcat,
 # librdkafka, kafka-python, confluent-kafka, a JDK with Maven for the Java
-# client, Node.js for KafkaJS, openssl for test certificates).
+# client, Node.js for KafkaJS and ali-ons, Go for rocketmq-client-go, openssl for test certificates).
 # The one list, used by tools/quickstart.sh and .ci/run.
 # Runs apt-get through sudo when not root.
 set -euo pipefail
@@ -19,6 +19,8 @@ packages=(
 # npm: Debian's package, unless a node install already brings its own
 # (NodeSource's nodejs includes npm and conflicts with Debian's npm)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# go: Debian's (1.19 is enough for compat-tests/go), unless one is installed
+command -v go >/dev/null 2>&1 || packages+=(golang-go)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
