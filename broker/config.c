@@ -125,6 +125,9 @@ static const config_key config_keys[] = {
      "port of the embedded name server in standalone mode (0 disables it)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,
      "debug, info, warn or error"},
+    {"logFile", "log.file", CFG_STR, O(log_file), "", 0, 0,
+     "append the log to this file instead of stderr; reopened on SIGHUP "
+     "(for logrotate)"},
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])

@@ -56,6 +56,7 @@ typedef struct broker_config {
     char *broker_ip;
     char *namesrv_addr;
     char *log_level;
+    char *log_file;
 } broker_config;
 
 /* Sets every key to its default. */

@@ -41,6 +41,18 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     event_base_loopexit(b->base, NULL);
 }
 
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    (void)arg;
+    if (log_reopen() != 0)
+        log_error("broker", NULL, "SIGHUP: cannot reopen the log file: %s",
+                  strerror(errno));
+    else
+        log_info("broker", NULL, "SIGHUP received, log file reopened");
+}
+
 static void on_retention(evutil_socket_t fd, short what, void *arg)
 {
     broker *b = arg;
@@ -90,6 +102,12 @@ int main(int argc, char **argv)
         return 0;
     }
     log_set_level(log_level_parse(cfg.log_level));
+    if (log_open(cfg.log_file) != 0) {
+        fprintf(stderr, "ferry-broker: cannot open logFile %s: %s\n",
+                cfg.log_file, strerror(errno));
+        config_release(&cfg);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     evthread_use_pthreads();
 
@@ -177,6 +195,8 @@ int main(int argc, char **argv)
     b.retention_ev = event_new(b.base, -1, EV_PERSIST, on_retention, &b);
     event_add(b.sig_term, NULL);
     event_add(b.sig_int, NULL);
+    b.sig_hup = evsignal_new(b.base, SIGHUP, on_hup, &b);
+    event_add(b.sig_hup, NULL);
     struct timeval minute = {60, 0};
     event_add(b.retention_ev, &minute);
 
@@ -237,11 +257,13 @@ int main(int argc, char **argv)
     event_free(b.rmq_wake_ev);
     event_free(b.sig_term);
     event_free(b.sig_int);
+    event_free(b.sig_hup);
     event_free(b.retention_ev);
     topics_close(b.topics);
     offsets_close(b.offsets);
     event_base_free(b.base);
     log_info("broker", NULL, "stopped cleanly");
+    log_close();
     config_release(&cfg);
     return rc;
 }
