@@ -125,6 +125,10 @@ static const config_key config_keys[] = {
      "port of the embedded name server in standalone mode (0 disables it)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,
      "debug, info, warn or error"},
+    {"metricsPort", "metrics.port", CFG_INT, O(metrics_port), "0", 0, 65535,
+     "HTTP port serving Prometheus metrics at /metrics (0 = off)"},
+    {"metricsBindAddress", NULL, CFG_STR, O(metrics_bind), "0.0.0.0", 0, 0,
+     "address the metrics HTTP listener binds to"},
     {"logFile", "log.file", CFG_STR, O(log_file), "", 0, 0,
      "append the log to this file instead of stderr; reopened on SIGHUP "
      "(for logrotate)"},

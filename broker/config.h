@@ -57,6 +57,8 @@ typedef struct broker_config {
     char *namesrv_addr;
     char *log_level;
     char *log_file;
+    int64_t metrics_port;
+    char *metrics_bind;
 } broker_config;
 
 /* Sets every key to its default. */

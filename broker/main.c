@@ -20,6 +20,7 @@
 #include "rmq.h"
 #include "kafka_int.h"
 #include "log.h"
+#include "metrics.h"
 
 void broker_run_posted(evutil_socket_t fd, short what, void *arg);
 void broker_wake_fetches(evutil_socket_t fd, short what, void *arg);
@@ -236,12 +237,17 @@ int main(int argc, char **argv)
             log_error("broker", NULL, "%s", err);
             rc = 2;
         }
+        if (rc == 0 && metrics_start(&b, err, sizeof err) != 0) {
+            log_error("broker", NULL, "%s", err);
+            rc = 2;
+        }
         if (rc == 0) {
             log_info("broker", NULL, "ferry-broker ready");
             event_base_dispatch(b.base);
         }
     }
 
+    metrics_stop();
     kafka_server_stop(&b);
     rmq_stop(&b);
     namesrv_stop(b.namesrv);

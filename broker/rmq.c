@@ -56,6 +56,7 @@
 
 #include "kafka_int.h"
 #include "log.h"
+#include "metrics.h"
 #include "namesrv.h"
 #include "remoting.h"
 #include "remoting_body.h"
@@ -128,8 +129,10 @@ int rmq_reply_encode(buf_writer *w, const remoting_header *req,
 
 void rmq_reply(rconn *c, const remoting_header *req, rreply *rp,
                int32_t code, const char *remark, const void *body,
-                  size_t body_len)
+               size_t body_len)
 {
+    c->m_reply_code = code;
+    c->m_replied = 1;
     if (req->flag & REMOTING_FLAG_ONEWAY)
         return;
     buf_writer w;
@@ -1059,6 +1062,8 @@ static int handle_pull(rconn *c, const remoting_header *req,
         next = off;
         if (n > 0) {
             code = REMOTING_RESP_SUCCESS;
+            metrics_topic_out(METRICS_RMQ, tname, strlen(tname), n,
+                              (int64_t)body.len);
         } else {
             code = REMOTING_RESP_PULL_RETRY_IMMEDIATELY;
             status = "NO_MATCHED_MESSAGE";
@@ -1668,8 +1673,8 @@ static void handle_runtime_info(rconn *c, const remoting_header *req)
 /* ------------------------------------------------------------------ */
 
 /* Runs one request; returns 1 if it was parked (long poll). */
-static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
-                        int first)
+static int rmq_dispatch_one(rconn *c, const uint8_t *frame, size_t len,
+                            int first)
 {
     remoting_header req;
     buf_view body;
@@ -1679,6 +1684,7 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
         return -1;
     if (req.flag & REMOTING_FLAG_RESPONSE)
         return 0; /* answers to our one-way notifications: none expected */
+    c->m_req_code = req.code;
     switch (req.code) {
     case REMOTING_REQ_SEND_MESSAGE:
     case REMOTING_REQ_SEND_MESSAGE_V2:
@@ -1741,6 +1747,23 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
         return 0;
     }
     }
+}
+
+/* rmq_dispatch_one, counted in the metrics once it is answered (a parked
+ * pull counts when its last run answers; a SYNC_FLUSH send answered
+ * after the flush counts as SUCCESS). */
+static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
+                        int first)
+{
+    int64_t t0 = metrics_now_us();
+    c->m_req_code = -1;
+    c->m_replied = 0;
+    int rc = rmq_dispatch_one(c, frame, len, first);
+    if (rc != 1 && c->m_req_code >= 0)
+        metrics_request(METRICS_RMQ, c->m_req_code,
+                        c->m_replied ? c->m_reply_code : 0,
+                        metrics_now_us() - t0);
+    return rc;
 }
 
 static void rconn_free(rconn *c)

@@ -33,6 +33,9 @@ struct rconn {
     char peer[64];
     remoting_host peer_host;
     wire_arena arena;
+    int32_t m_req_code;   /* metrics: request being handled, -1 none */
+    int32_t m_reply_code; /* metrics: what rmq_reply answered it */
+    int m_replied;
 };
 
 /* A parked (long-polling) pull. */

@@ -19,13 +19,12 @@ for p in ferry-broker ferry-namesrv; do
     [ -s "$man1" ] || fail "man page $p.1 missing"
     grep -q "^\.SH OPTIONS" "$man1" || fail "$p.1 has no OPTIONS"
     grep -q "logFile" "$man1" || fail "$p.1 OPTIONS do not come from --help"
-    if command -v groff >/dev/null 2>&1; then
-        groff -man -Tutf8 -ww -z "$man1" 2>"$prefix/groff.err" ||
-            fail "groff rejects $p.1"
-        if [ -s "$prefix/groff.err" ]; then
-            cat "$prefix/groff.err" >&2
-            fail "groff warns about $p.1"
-        fi
+    command -v groff >/dev/null 2>&1 || fail "groff missing (groff-base)"
+    groff -man -Tutf8 -ww -z "$man1" 2>"$prefix/groff.err" ||
+        fail "groff rejects $p.1"
+    if [ -s "$prefix/groff.err" ]; then
+        cat "$prefix/groff.err" >&2
+        fail "groff warns about $p.1"
     fi
     unit=$prefix/share/doc/ferry/contrib/$p.service
     [ -s "$unit" ] || fail "$p.service missing"
