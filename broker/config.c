@@ -446,6 +446,67 @@ void config_foreach(const broker_config *cfg,
     }
 }
 
+/* Keys that take effect while the broker runs: each is either read where
+ * it is used (no copy elsewhere) or pushed by dynconf.c (log level,
+ * retention).  Everything else is fixed for the process's life. */
+static const char *const config_dynamic_keys[] = {
+    "logLevel",
+    "fileReservedTime",
+    "diskMaxUsedSpaceRatio",
+    "num.partitions",
+    "auto.create.topics.enable",
+    "fetch.max.wait.cap.ms",
+    "group.initial.rebalance.delay.ms",
+    NULL,
+};
+
+const char *config_canonical(const char *key)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (config_key_matches(&config_keys[i], key))
+            return config_keys[i].name;
+    return NULL;
+}
+
+int config_is_dynamic(const char *key)
+{
+    const char *name = config_canonical(key);
+    for (int i = 0; name && config_dynamic_keys[i]; i++)
+        if (strcmp(config_dynamic_keys[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct text_of {
+    const char *name;
+    char *out;
+    size_t outlen;
+    int found;
+} text_of;
+
+static void text_of_cb(void *arg, const char *name, const char *value,
+                       int is_default, int type, const char *doc)
+{
+    text_of *t = arg;
+    (void)is_default;
+    (void)type;
+    (void)doc;
+    if (!t->found && strcmp(name, t->name) == 0) {
+        snprintf(t->out, t->outlen, "%s", value);
+        t->found = 1;
+    }
+}
+
+int config_get_text(const broker_config *cfg, const char *key, char *out,
+                    size_t outlen)
+{
+    text_of t = {config_canonical(key), out, outlen, 0};
+    if (!t.name)
+        return -1;
+    config_foreach(cfg, text_of_cb, &t);
+    return t.found ? 0 : -1;
+}
+
 int config_find_listener(const char *list, const char *proto, char *host,
                          size_t hostlen, int *port)
 {

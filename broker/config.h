@@ -88,6 +88,14 @@ void config_foreach(const broker_config *cfg,
                                const char *doc),
                     void *arg);
 
+/* The table name of a key given by name or alias, or NULL if unknown. */
+const char *config_canonical(const char *key);
+/* 1 if the key (name or alias) may be changed while the broker runs. */
+int config_is_dynamic(const char *key);
+/* The current value of a key as text (passwords hidden).  0 or -1. */
+int config_get_text(const broker_config *cfg, const char *key, char *out,
+                    size_t outlen);
+
 /* Parses "PLAINTEXT://host:port" (first listener of a comma list).  Returns
  * 0 and fills host (cap hostlen) and port, or -1. */
 int config_parse_listener(const char *s, char *host, size_t hostlen,

@@ -19,6 +19,7 @@
 #include "namesrv.h"
 #include "rmq.h"
 #include "kafka_int.h"
+#include "dynconf.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -183,6 +184,14 @@ int main(int argc, char **argv)
         config_release(&cfg);
         return 2;
     }
+    if (dynconf_load(&b, err, sizeof err) != 0) {
+        log_error("config", NULL, "%s", err);
+        offsets_close(b.offsets);
+        topics_close(b.topics);
+        store_close(b.st);
+        config_release(&cfg);
+        return 1;
+    }
     b.base = event_base_new();
     if (!b.base) {
         log_error("broker", NULL, "cannot create the event loop");
@@ -270,6 +279,7 @@ int main(int argc, char **argv)
     event_base_free(b.base);
     log_info("broker", NULL, "stopped cleanly");
     log_close();
+    dynconf_release();
     config_release(&cfg);
     return rc;
 }

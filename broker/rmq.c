@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "kafka_int.h"
+#include "dynconf.h"
 #include "log.h"
 #include "metrics.h"
 #include "namesrv.h"
@@ -1672,6 +1673,93 @@ static void handle_runtime_info(rconn *c, const remoting_header *req)
 /* dispatch and connections                                            */
 /* ------------------------------------------------------------------ */
 
+/* UPDATE_BROKER_CONFIG: the body is properties text (key=value lines, as
+ * Java's MixAll.properties2String writes them); all or nothing, through
+ * dynconf.  GET_BROKER_CONFIG: every key as properties text. */
+static void props_cb(void *arg, const char *name, const char *value,
+                     int is_default, int type, const char *doc)
+{
+    buf_writer *w = arg;
+    (void)is_default;
+    (void)type;
+    (void)doc;
+    buf_write_raw(w, name, strlen(name));
+    buf_write_raw(w, "=", 1);
+    buf_write_raw(w, value, strlen(value));
+    buf_write_raw(w, "\n", 1);
+}
+
+static void handle_broker_config(rconn *c, const remoting_header *req,
+                                 buf_view body)
+{
+    broker *b = c->b;
+    static int64_t config_version;
+    if (req->code == REMOTING_REQ_GET_BROKER_CONFIG) {
+        buf_writer w;
+        buf_writer_init(&w, 4096, 0);
+        config_foreach(b->cfg, props_cb, &w);
+        char version[96];
+        snprintf(version, sizeof version,
+                 "{\"counter\":%" PRId64 ",\"timestamp\":%" PRId64 "}",
+                 config_version, rmq_now_ms());
+        rreply rp;
+        rmq_reply_init(&rp, c);
+        rmq_reply_ext(&rp, "version", version);
+        if (w.err)
+            rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+                      "out of memory", NULL, 0);
+        else
+            rmq_reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, w.p, w.len);
+        buf_writer_release(&w);
+        return;
+    }
+    /* key=value lines into NUL-terminated copies in the arena */
+    dynconf_change ch[32];
+    int n = 0;
+    char *text = wire_arena_alloc(&c->arena, body.len + 1);
+    if (!text) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+                  "config body too large", NULL, 0);
+        return;
+    }
+    if (body.len)
+        memcpy(text, body.ptr, body.len);
+    text[body.len] = '\0';
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line[strcspn(line, "\r")] = '\0';
+        if (!*line || *line == '#')
+            continue;
+        char *eq = strchr(line, '=');
+        if (!eq || n == 32) {
+            rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+                      !eq ? "config body: expected key=value lines"
+                          : "config body: at most 32 keys at once",
+                      NULL, 0);
+            return;
+        }
+        *eq = '\0';
+        ch[n].key = line;
+        ch[n].value = eq + 1;
+        n++;
+    }
+    char err[300];
+    if (n == 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+                  "config body has no key=value line", NULL, 0);
+        return;
+    }
+    if (dynconf_apply(b, ch, n, 0, err, sizeof err) != 0) {
+        log_warn("rmq", c->peer, "UPDATE_BROKER_CONFIG refused: %s", err);
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, err, NULL, 0);
+        return;
+    }
+    config_version++;
+    rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+}
+
 /* Runs one request; returns 1 if it was parked (long poll). */
 static int rmq_dispatch_one(rconn *c, const uint8_t *frame, size_t len,
                             int first)
@@ -1731,6 +1819,10 @@ static int rmq_dispatch_one(rconn *c, const uint8_t *frame, size_t len,
         return 0;
     case REMOTING_REQ_GET_ALL_TOPIC_CONFIG:
         handle_all_topic_config(c, &req);
+        return 0;
+    case REMOTING_REQ_UPDATE_BROKER_CONFIG:
+    case REMOTING_REQ_GET_BROKER_CONFIG:
+        handle_broker_config(c, &req, body);
         return 0;
     case REMOTING_REQ_GET_BROKER_RUNTIME_INFO:
         handle_runtime_info(c, &req);

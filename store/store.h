@@ -242,6 +242,10 @@ int store_query_by_key(store *st, const char *topic, const uint8_t *key,
 
 /* ---- retention ---- */
 
+/* Changes the retention settings of a running store (the next
+ * store_retention_run uses them).  Thread-safe. */
+void store_set_retention(store *st, uint64_t file_reserved_ms,
+                         uint32_t disk_max_used_percent);
 /* Deletes whole CommitLog segments older than file_reserved_ms (never the
  * newest), and oldest-first while disk use is above disk_max_used_percent;
  * moves ConsumeQueue minimum offsets and drops index files with them.

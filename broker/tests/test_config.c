@@ -126,6 +126,37 @@ static void test_bad_file_line_names_file_and_line(void **state)
     unlink(path);
 }
 
+static void test_dynamic_keys_and_text(void **state)
+{
+    (void)state;
+    broker_config cfg;
+    config_defaults(&cfg);
+    /* names and aliases resolve to the table name */
+    assert_string_equal(config_canonical("log.retention.hours"),
+                        "fileReservedTime");
+    assert_string_equal(config_canonical("num.partitions"), "num.partitions");
+    assert_null(config_canonical("no.such.key"));
+    /* dynamic by name or alias; static keys and unknown ones are not */
+    assert_true(config_is_dynamic("logLevel"));
+    assert_true(config_is_dynamic("log.retention.hours"));
+    assert_true(config_is_dynamic("autoCreateTopicEnable"));
+    assert_false(config_is_dynamic("listeners"));
+    assert_false(config_is_dynamic("storePathRootDir"));
+    assert_false(config_is_dynamic("no.such.key"));
+    /* current values as text, passwords hidden */
+    char text[64], err[256];
+    assert_int_equal(config_get_text(&cfg, "log.retention.hours", text,
+                                     sizeof text), 0);
+    assert_string_equal(text, "72");
+    assert_int_equal(config_set(&cfg, "ssl.key.password", "s3cret", err,
+                                sizeof err), 0);
+    assert_int_equal(config_get_text(&cfg, "ssl.key.password", text,
+                                     sizeof text), 0);
+    assert_string_equal(text, "(hidden)");
+    assert_int_equal(config_get_text(&cfg, "nope", text, sizeof text), -1);
+    config_release(&cfg);
+}
+
 static void test_listener_parsing(void **state)
 {
     (void)state;
@@ -159,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_file_then_command_line_overrides),
         cmocka_unit_test(test_bad_file_line_names_file_and_line),
         cmocka_unit_test(test_listener_parsing),
+        cmocka_unit_test(test_dynamic_keys_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
