@@ -19,7 +19,8 @@
 #     work), and the broker logs its TLS connections; then, against a
 #     permissive standalone broker, a plain Java client works beside a TLS
 #     one.
-# Every broker and name server must stop cleanly (exit 0).
+# Every broker and name server must stop cleanly (exit 0), in probe mode
+# with TLS, plain, half-sent and silent connections still open.
 # Certificates come from tools/tls/make-certs.sh.
 #
 # env: FERRY_BROKER, FERRY_NAMESRV, FERRY_COMPAT_CACHE (java)
@@ -120,6 +121,26 @@ vip_arg() { # vip_arg RPORT
     fi
 }
 
+# stop_holding MODE PORTSPEC...: stop the broker (and ferry-namesrv, if
+# running) while TLS, half-sent, plain and silent connections are open
+stop_holding() {
+    local mode=$1 out=$FERRY_WORK/hold.out
+    shift
+    python3 "$here/rmq_tls_probe.py" --ca "$certs/ca.pem" --mode "$mode" \
+        --hold 60 "$@" >"$out" 2>&1 &
+    local hp=$! deadline=$((SECONDS + 20))
+    until grep -q '^held' "$out"; do
+        kill -0 "$hp" 2>/dev/null || { cat "$out" >&2; fail "holder died"; }
+        [ "$SECONDS" -lt "$deadline" ] || fail "holder not ready"
+        sleep 0.1
+    done
+    ferry_stop
+    [ -z "$NS_PID" ] || ns_stop
+    kill "$hp" 2>/dev/null || true
+    wait "$hp" 2>/dev/null || true
+    say "stopped cleanly with connections open"
+}
+
 probe() { # probe MODE PORTSPEC... (rmq_tls_probe.py)
     step 120 "rmq_tls_probe.py $1" python3 "$here/rmq_tls_probe.py" \
         --ca "$certs/ca.pem" --client-cert "$certs/client.pem" \
@@ -141,7 +162,8 @@ if [ "$mode" = probe ]; then
         fail "no TLS connection logged by the broker"
     grep -q "namesrv .*TLS connection: TLSv1" "$FERRY_LOG" ||
         fail "no TLS connection logged by the embedded name server"
-    ferry_stop
+    stop_holding permissive broker="$rport:28" \
+        namesrv="$nsport:105:topic=TBW102"
 
     # 2. ferry-namesrv and broker enforcing; registration over TLS
     nsport=$(free_port)
@@ -161,8 +183,8 @@ if [ "$mode" = probe ]; then
         fail "the broker did not log the refused plain connection"
     grep -q "plain connection refused" "$NS_LOG" ||
         fail "ferry-namesrv did not log the refused plain connection"
-    ferry_stop
-    ns_stop
+    stop_holding enforcing broker="$rport:28" \
+        namesrv="$nsport:105:topic=TBW102"
 
     # 3. client certificates required
     nsport=$(free_port)

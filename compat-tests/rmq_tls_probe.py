@@ -19,6 +19,12 @@
 #     handshake, a lone 0x16 then close, a silent connect-and-close, a
 #     handshake cut off halfway: each closed, nothing else disturbed;
 #   - finally TLS (and plain in permissive mode) are answered again.
+#
+#   rmq_tls_probe.py --ca CA.pem --hold SECS NAME=PORT:CODE[...] ...
+#     opens, on each port, a TLS connection that got an answer, one with
+#     half a frame sent, a plain one and a silent one (still in the sniff),
+#     prints "held" and keeps them open SECS seconds: the server must stop
+#     cleanly (no leak under ASan) with them open.
 # Exit 0 when everything held, 1 otherwise (each failure printed).
 import argparse
 import json
@@ -195,15 +201,38 @@ def probe(args, name, port, code, ext):
         s.close()
 
 
+def hold(args, specs):
+    import time
+    keep = []
+    for name, port, code, ext in specs:
+        s = tls_conn(args, port)
+        ok, r = ask(s, code, ext)
+        check(ok, "%s: held TLS connection answered: %r" % (name, r))
+        keep.append(s)
+        s = tls_conn(args, port)
+        s.sendall(frame(code, ext)[1][:5])
+        keep.append(s)
+        keep.append(raw(port))  # silent: waits in the sniff
+        if args.mode == "permissive":
+            s = raw(port)
+            ok, r = ask(s, code, ext)
+            check(ok, "%s: held plain connection answered: %r" % (name, r))
+            keep.append(s)
+    print("held", flush=True)
+    time.sleep(args.hold)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ca", required=True)
     ap.add_argument("--client-cert")
     ap.add_argument("--client-key")
-    ap.add_argument("--mode", required=True,
+    ap.add_argument("--mode", default="enforcing",
                     choices=["permissive", "enforcing", "mtls"])
+    ap.add_argument("--hold", type=int, default=0)
     ap.add_argument("ports", nargs="+")
     args = ap.parse_args()
+    specs = []
     for spec in args.ports:
         name, rest = spec.split("=", 1)
         parts = rest.split(":")
@@ -211,7 +240,12 @@ def main():
         for kv in parts[2:]:
             k, v = kv.split("=", 1)
             ext[k] = v
-        probe(args, name, int(parts[0]), int(parts[1]), ext)
+        specs.append((name, int(parts[0]), int(parts[1]), ext))
+    if args.hold:
+        hold(args, specs)
+        sys.exit(1 if FAILS else 0)
+    for name, port, code, ext in specs:
+        probe(args, name, port, code, ext)
     print("rmq tls probe: %d failed" % len(FAILS))
     sys.exit(1 if FAILS else 0)
 
