@@ -18,7 +18,9 @@
 #     broker that are both enforcing (so a plain connection could not
 #     work), and the broker logs its TLS connections; then, against a
 #     permissive standalone broker, a plain Java client works beside a TLS
-#     one.
+#     one; finally, with client certificates required, a client in
+#     RocketMQ's non-test TLS mode (tls.test.mode.enable=false, verifying
+#     the server, presenting client.pem) works and is logged by subject.
 # Every broker and name server must stop cleanly (exit 0), in probe mode
 # with TLS, plain, half-sent and silent connections still open.
 # Certificates come from tools/tls/make-certs.sh.
@@ -252,4 +254,23 @@ grep -q "rmq .*TLS connection: TLSv1" "$FERRY_LOG" ||
 grep -q "namesrv .*TLS connection: TLSv1" "$FERRY_LOG" ||
     fail "the TLS Java client made no TLS connection to the name server"
 ferry_stop
-say "PASS: the RocketMQ Java client over TLS (enforcing and permissive), plain beside it"
+
+# 3. client certificates required; the client in RocketMQ's non-test mode
+#    verifies the server and presents client.pem (PKCS#8 key)
+nsport=$(free_port)
+rport=$(free_port)
+start --standalone --namesrvListenPort="$nsport" --listenPort="$rport" \
+    "${CERT_ARGS[@]}" --tls.server.mode=enforcing --ssl.client.auth=required \
+    --ssl.ca.location="$certs/ca.pem" --auto.create.topics.enable=true
+java_rmq "RocketMQ Java client with a client certificate" \
+    "127.0.0.1:$nsport" RmqMtlsTopic 40 -Dtls.enable=true \
+    -Dtls.test.mode.enable=false -Dtls.client.authServer=true \
+    -Dtls.client.trustCertPath="$certs/ca.pem" \
+    -Dtls.client.certPath="$certs/client.pem" \
+    -Dtls.client.keyPath="$certs/client.key"
+for who in rmq namesrv; do
+    grep -q "$who .*TLS connection: .*client certificate CN=ferry-test-client" \
+        "$FERRY_LOG" || fail "$who logged no TLS connection with client.pem"
+done
+ferry_stop
+say "PASS: the RocketMQ Java client over TLS (enforcing, permissive, client certificates), plain beside it"
