@@ -12,6 +12,7 @@
 #        both enforcing, the broker registering over TLS (tls.enable):
 #        plain refused everywhere, TLS answered, and the name server has
 #        the broker's route;
+#        a broker trusting another CA refuses the name server's certificate;
 #     3. enforcing with client certificates required: refused without one.
 #   rmq_tls.sh java    the RocketMQ Java client 4.9.8 (RmqBasic) with
 #     -Dtls.enable=true sends and consumes through ferry-namesrv and a
@@ -187,6 +188,19 @@ if [ "$mode" = probe ]; then
         fail "ferry-namesrv did not log the refused plain connection"
     stop_holding enforcing broker="$rport:28" \
         namesrv="$nsport:105:topic=TBW102"
+
+    # 2b. the broker verifies the name server: trusting another CA fails
+    nsport=$(free_port)
+    ns_start "$nsport" --tls.config.file="$FERRY_WORK/tls.properties"
+    rport=$(free_port)
+    start --listenPort="$rport" --namesrvAddr="127.0.0.1:$nsport" \
+        --tls.enable=true --tls.client.trustCertPath="$certs/other-ca.pem"
+    wait_log "$FERRY_LOG" "name server TLS: .*certificate verify failed" \
+        "broker trusting another CA"
+    ! grep -q "connected to name server over TLS" "$FERRY_LOG" ||
+        fail "the broker registered with a name server it cannot verify"
+    ferry_stop
+    ns_stop
 
     # 3. client certificates required
     nsport=$(free_port)
