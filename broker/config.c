@@ -97,10 +97,11 @@ static const config_key config_keys[] = {
     {"ssl.certificate.location",
      "ssl.keystore.location tlsServerCertPath tls.server.certPath", CFG_STR,
      O(ssl_cert), "", 0, 0,
-     "PEM certificate chain of the SSL:// listener (may also hold the key)"},
+     "PEM certificate chain of the SSL:// listener and of the RocketMQ "
+     "remoting and embedded name server ports (may also hold the key)"},
     {"ssl.key.location", "tlsServerKeyPath tls.server.keyPath", CFG_STR,
      O(ssl_key), "", 0, 0,
-     "PEM private key of the SSL:// listener (default: the certificate "
+     "PEM private key of the certificate above (default: the certificate "
      "file)"},
     {"ssl.key.password", "tlsServerKeyPassword tls.server.keyPassword",
      CFG_STR, O(ssl_key_password), "", 0, 0,
@@ -112,6 +113,23 @@ static const config_key config_keys[] = {
     {"ssl.client.auth", "tlsServerNeedClientAuth tls.server.need.client.auth",
      CFG_STR, O(ssl_client_auth), "none", 0, 0,
      "client certificates: none, requested or required"},
+    {"tls.server.mode", "tlsMode", CFG_STR, O(tls_mode), "", 0, 0,
+     "TLS on the RocketMQ remoting ports and the embedded name server: "
+     "disabled, permissive (TLS and plain on one port, told apart by the "
+     "first byte, as RocketMQ does) or enforcing (TLS only); default: "
+     "permissive when ssl.certificate.location is set, else disabled"},
+    {"tls.enable", NULL, CFG_BOOL, O(tls_enable), "false", 0, 0,
+     "register with the name servers of namesrvAddr over TLS (their "
+     "certificate is verified: tls.client.trustCertPath, else the system "
+     "store, and must name the namesrvAddr IP)"},
+    {"tls.client.trustCertPath", NULL, CFG_STR, O(tls_client_ca), "", 0, 0,
+     "PEM CA bundle the name servers' certificates must chain to"},
+    {"tls.client.certPath", NULL, CFG_STR, O(tls_client_cert), "", 0, 0,
+     "PEM client certificate shown to name servers that ask for one"},
+    {"tls.client.keyPath", NULL, CFG_STR, O(tls_client_key), "", 0, 0,
+     "PEM private key of tls.client.certPath (default: that file)"},
+    {"tls.client.keyPassword", NULL, CFG_STR, O(tls_client_key_password), "",
+     0, 0, "passphrase of an encrypted tls.client.keyPath (never logged)"},
     {"standalone", NULL, CFG_BOOL, O(standalone), "false", 0, 0,
      "run with an embedded name server (zero-setup mode)"},
     {"listenPort", NULL, CFG_INT, O(listen_port), "10911", 0, 65535,
@@ -398,7 +416,7 @@ void config_log(const broker_config *cfg)
         case CFG_STR:
         case CFG_LEVEL:
             log_debug("config", NULL, "%s=%s", k->name,
-                      strstr(k->name, "password")
+                      strcasestr(k->name, "password")
                           ? "(hidden)"
                           : *(char *const *)(base + k->offset));
             break;
@@ -437,7 +455,7 @@ void config_foreach(const broker_config *cfg,
         case CFG_LEVEL: {
             const char *v = *(char *const *)(base + k->offset);
             snprintf(text, sizeof text, "%s",
-                     strstr(k->name, "password") && v && *v ? "(hidden)"
+                     strcasestr(k->name, "password") && v && *v ? "(hidden)"
                                                            : (v ? v : ""));
             break;
         }

@@ -48,6 +48,13 @@ typedef struct broker_config {
     char *ssl_key_password;
     char *ssl_ca;
     char *ssl_client_auth;
+    /* TLS of the RocketMQ side (rmq_tls.c) */
+    char *tls_mode;               /* tls.server.mode; "" = by certificate */
+    int tls_enable;               /* register with name servers over TLS */
+    char *tls_client_cert;
+    char *tls_client_key;
+    char *tls_client_key_password;
+    char *tls_client_ca;
     /* process */
     int standalone;
     int64_t namesrv_port;

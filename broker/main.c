@@ -18,6 +18,7 @@
 #include "broker.h"
 #include "namesrv.h"
 #include "rmq.h"
+#include "rmq_tls.h"
 #include "kafka_int.h"
 #include "dynconf.h"
 #include "log.h"
@@ -110,6 +111,13 @@ int main(int argc, char **argv)
         config_release(&cfg);
         return 1;
     }
+    /* the RocketMQ side's TLS (remoting ports, embedded name server):
+     * a bad key or certificate is a configuration error */
+    if (rmq_tls_init(&cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "ferry-broker: %s\n", err);
+        config_release(&cfg);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     evthread_use_pthreads();
 
@@ -127,6 +135,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ferry-broker: cannot create %s: %s\n", cfg.store_dir,
                 strerror(errno));
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
     }
     store_config sc;
@@ -162,6 +171,7 @@ int main(int argc, char **argv)
     if (!b.st) {
         log_error("store", NULL, "cannot open the store: %s", err);
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
     }
     const store_recovery_info *ri = store_recovery_info_get(b.st);
@@ -172,6 +182,7 @@ int main(int argc, char **argv)
         log_error("topics", NULL, "%s", err);
         store_close(b.st);
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
     }
     b.offsets = offsets_open(cfg.store_dir,
@@ -182,6 +193,7 @@ int main(int argc, char **argv)
         topics_close(b.topics);
         store_close(b.st);
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
     }
     if (dynconf_load(&b, err, sizeof err) != 0) {
@@ -224,6 +236,8 @@ int main(int argc, char **argv)
             namesrv_config nc;
             namesrv_config_defaults(&nc);
             nc.port = (int)cfg.namesrv_port;
+            nc.tls_mode = rmq_tls_mode();
+            nc.tls_ctx = rmq_tls_server_ctx();
             char host[256];
             int p;
             /* the name server listens where the Kafka listener does */
@@ -277,6 +291,7 @@ int main(int argc, char **argv)
     topics_close(b.topics);
     offsets_close(b.offsets);
     event_base_free(b.base);
+    rmq_tls_shutdown();
     log_info("broker", NULL, "stopped cleanly");
     log_close();
     dynconf_release();

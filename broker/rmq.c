@@ -30,8 +30,13 @@
  *
  * Not yet (issue #4/#5): delay levels and transactions
  * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ
- * (CONSUMER_SEND_MSG_BACK), query by time range, most admin codes, TLS on
- * remoting.
+ * (CONSUMER_SEND_MSG_BACK), query by time range, most admin codes.
+ *
+ * TLS (rmq_tls.h): with tls.server.mode permissive or enforcing, both
+ * ports hand each new socket to a tls_sniff (tls_event.h), which peeks at
+ * the first byte as RocketMQ does (0x16: TLS) and gives back a TLS or
+ * plain bufferevent; rmq_conn_open makes the rconn either way.  With
+ * tls.enable the name server links are TLS too.
  *
  * Registration: with the embedded name server of --standalone (in-process)
  * and with every name server of namesrvAddr over TCP (REGISTER_BROKER with
@@ -43,6 +48,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <inttypes.h>
@@ -65,6 +71,9 @@
 #include "rmq.h"
 #include "rmq_int.h"
 #include "route.h"
+#include "rmq_tls.h"
+#include "tls.h"
+#include "tls_event.h"
 
 #define RMQ_MAX_PULL_MSGS  64
 #define RMQ_MAX_PULL_BYTES (256 * 1024)
@@ -72,6 +81,9 @@
 
 rmq *rmq_state;
 #define R rmq_state
+
+/* First-byte sniff of both remoting ports; NULL when TLS is disabled. */
+static tls_sniff *rmq_sniff;
 
 
 int64_t rmq_now_ms(void)
@@ -282,17 +294,44 @@ static void ns_link_read_cb(struct bufferevent *bev, void *arg)
 static void ns_link_event_cb(struct bufferevent *bev, short what, void *arg)
 {
     ns_link *l = arg;
-    (void)bev;
     if (what & BEV_EVENT_CONNECTED) {
-        log_info("rmq", l->addr, "connected to name server");
+        log_info("rmq", l->addr, "connected to name server%s",
+                 tls_bev_is_tls(bev) ? " over TLS" : "");
         return;
     }
     if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        if ((what & BEV_EVENT_ERROR) && tls_bev_is_tls(bev)) {
+            char e[512];
+            log_warn("rmq", l->addr, "name server TLS: %s",
+                     tls_bev_error(bev, e, sizeof e));
+        }
         log_warn("rmq", l->addr, "name server connection lost; will retry");
         bufferevent_free(l->bev);
         l->bev = NULL;
         R->last_register_ms = 0; /* re-register on the next tick */
     }
+}
+
+/* A new, unconnected bufferevent for a name server link: TLS (verifying
+ * the server's certificate against host) with tls.enable, else plain. */
+static struct bufferevent *ns_link_bufferevent(broker *b, const char *host)
+{
+    SSL_CTX *ctx = rmq_tls_client_ctx();
+    if (!ctx)
+        return bufferevent_socket_new(b->base, -1, BEV_OPT_CLOSE_ON_FREE);
+    SSL *ssl = SSL_new(ctx);
+    if (!ssl || tls_client_set_host(ssl, host) != TLS_OK) {
+        SSL_free(ssl);
+        return NULL;
+    }
+    tls_ssl_quiet_eof(ssl);
+    struct bufferevent *bev = bufferevent_openssl_socket_new(
+        b->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev)
+        SSL_free(ssl);
+    else
+        bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    return bev;
 }
 
 /* Sends REGISTER_BROKER to one remote name server (connecting first). */
@@ -314,7 +353,7 @@ static void ns_link_register(ns_link *l, const uint8_t *body, size_t len)
             log_warn("rmq", l->addr, "namesrvAddr must be IPv4 host:port");
             return;
         }
-        l->bev = bufferevent_socket_new(b->base, -1, BEV_OPT_CLOSE_ON_FREE);
+        l->bev = ns_link_bufferevent(b, host);
         if (!l->bev)
             return;
         bufferevent_setcb(l->bev, ns_link_read_cb, NULL, ns_link_event_cb,
@@ -1905,43 +1944,52 @@ static void rconn_read_cb(struct bufferevent *bev, void *arg)
 
 static void rconn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
-    (void)bev;
-    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-        rconn_free(arg);
+    rconn *c = arg;
+    if (what & BEV_EVENT_CONNECTED) {
+        /* only TLS server connections report this: handshake done */
+        char d[384];
+        log_info("rmq", c->peer, "TLS connection: %s",
+                 tls_bev_describe(bev, d, sizeof d));
+        return;
+    }
+    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        if ((what & BEV_EVENT_ERROR) && tls_bev_is_tls(bev)) {
+            char e[512];
+            log_info("rmq", c->peer, "TLS: %s",
+                     tls_bev_error(bev, e, sizeof e));
+        }
+        rconn_free(c);
+    }
 }
 
-static void rmq_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-                          struct sockaddr *sa, int salen, void *arg)
+static void rmq_peer_text(const struct sockaddr *sa, int port, char *out,
+                          size_t len)
 {
-    (void)l;
-    (void)salen;
-    (void)arg;
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host,
+                  sizeof host);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                  host, sizeof host);
+    snprintf(out, len, "%s:%d", host, port);
+}
+
+/* A remoting connection whose bufferevent exists (plain, or TLS with the
+ * handshake under way). */
+static void rmq_conn_open(struct bufferevent *bev, const struct sockaddr *sa)
+{
     rconn *c = calloc(1, sizeof *c);
     if (!c) {
-        evutil_closesocket(fd);
+        bufferevent_free(bev);
         return;
     }
     c->b = R->b;
     c->id = ++R->next_conn_id;
     wire_arena_init(&c->arena, 8192, 32u << 20);
     rmq_host_from_sockaddr(sa, &c->peer_host);
-    char host[INET6_ADDRSTRLEN] = "?";
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, host,
-                  sizeof host);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, host,
-                  sizeof host);
-    snprintf(c->peer, sizeof c->peer, "%s:%d", host, c->peer_host.port);
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    c->bev = bufferevent_socket_new(R->b->base, fd, BEV_OPT_CLOSE_ON_FREE);
-    if (!c->bev) {
-        evutil_closesocket(fd);
-        wire_arena_release(&c->arena);
-        free(c);
-        return;
-    }
+    rmq_peer_text(sa, c->peer_host.port, c->peer, sizeof c->peer);
+    c->bev = bev;
     bufferevent_setcb(c->bev, rconn_read_cb, NULL, rconn_event_cb, c);
     bufferevent_setwatermark(c->bev, EV_READ, 0,
                              REMOTING_DEFAULT_MAX_FRAME + 8);
@@ -1950,6 +1998,53 @@ static void rmq_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     if (R->conns)
         R->conns->prev = c;
     R->conns = c;
+}
+
+static void rmq_sniff_cb(void *arg, struct bufferevent *bev, int is_tls,
+                         const struct sockaddr *sa, int salen,
+                         const char *why)
+{
+    (void)arg;
+    (void)is_tls;
+    (void)salen;
+    if (!bev) {
+        remoting_host h;
+        char peer[64];
+        rmq_host_from_sockaddr(sa, &h);
+        rmq_peer_text(sa, h.port, peer, sizeof peer);
+        /* plain in enforcing mode is worth a warning (RocketMQ warns);
+         * connect-and-close (health checks, scanners) is not */
+        if (strstr(why, "refused"))
+            log_warn("rmq", peer, "connection closed: %s", why);
+        else
+            log_debug("rmq", peer, "connection closed: %s", why);
+        return;
+    }
+    if (!R) {
+        bufferevent_free(bev);
+        return;
+    }
+    rmq_conn_open(bev, sa);
+}
+
+static void rmq_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+                          struct sockaddr *sa, int salen, void *arg)
+{
+    (void)l;
+    (void)arg;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (rmq_sniff) {
+        tls_sniff_accept(rmq_sniff, fd, sa, salen);
+        return;
+    }
+    struct bufferevent *bev =
+        bufferevent_socket_new(R->b->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev) {
+        evutil_closesocket(fd);
+        return;
+    }
+    rmq_conn_open(bev, sa);
 }
 
 /* Re-runs parked pulls: all of them when final (deadline sweep answers
@@ -2061,8 +2156,8 @@ static struct evconnlistener *rmq_listen(broker *b, int port, char *err,
         snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port,
                  strerror(errno));
     else
-        log_info("rmq", NULL, "RocketMQ remoting listener on %s:%d", host,
-                 port);
+        log_info("rmq", NULL, "RocketMQ remoting listener on %s:%d (TLS %s)",
+                 host, port, tls_mode_name(rmq_tls_mode()));
     return l;
 }
 
@@ -2102,6 +2197,15 @@ int rmq_start(broker *b, char *err, size_t errlen)
         char why[128];
         topics_create_any(b->topics, "TBW102", 6, 8, 1, &t, why, sizeof why);
     }
+    if (rmq_tls_mode() != TLS_MODE_DISABLED) {
+        /* RocketMQ closes channels idle for 120 s; so does the sniff */
+        rmq_sniff = tls_sniff_new(b->base, rmq_tls_server_ctx(),
+                                  rmq_tls_mode(), 120, rmq_sniff_cb, NULL);
+        if (!rmq_sniff) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
     R->listeners[0] = rmq_listen(b, (int)b->cfg->listen_port, err, errlen);
     if (!R->listeners[0])
         return -1;
@@ -2127,6 +2231,8 @@ void rmq_stop(broker *b)
     for (int i = 0; i < 2; i++)
         if (R->listeners[i])
             evconnlistener_free(R->listeners[i]);
+    tls_sniff_free(rmq_sniff);
+    rmq_sniff = NULL;
     while (R->conns)
         rconn_free(R->conns);
     while (R->parked) {

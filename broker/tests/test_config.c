@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "rmq_tls.h"
+#include "tls.h"
 
 static void test_defaults_are_the_documented_ones(void **state)
 {
@@ -180,6 +182,54 @@ static void test_listener_parsing(void **state)
                      -1);
 }
 
+/* tls.server.mode: by certificate when unset, typos and a mode without a
+ * certificate refused; passwords hidden whatever their case. */
+static void cb_find_password(void *arg, const char *name, const char *value,
+                             int is_default, int type, const char *doc)
+{
+    (void)is_default;
+    (void)type;
+    (void)doc;
+    if (strcmp(name, "tls.client.keyPassword") == 0)
+        snprintf(arg, 64, "%s", value);
+}
+
+static void test_rmq_tls_modes(void **state)
+{
+    (void)state;
+    broker_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(rmq_tls_init(&c, err, sizeof err), 0);
+    assert_int_equal(rmq_tls_mode(), TLS_MODE_DISABLED);
+    assert_null(rmq_tls_server_ctx());
+    assert_null(rmq_tls_client_ctx());
+    assert_int_equal(config_set(&c, "tlsMode", "enforcing", err, sizeof err),
+                     0);
+    assert_string_equal(c.tls_mode, "enforcing");
+    assert_int_equal(rmq_tls_init(&c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "ssl.certificate.location"));
+    assert_int_equal(config_set(&c, "tls.server.mode", "enforce", err,
+                                sizeof err),
+                     0);
+    assert_int_equal(rmq_tls_init(&c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "tls.server.mode"));
+    assert_int_equal(config_set(&c, "tls.server.mode", "disabled", err,
+                                sizeof err),
+                     0);
+    assert_int_equal(config_set(&c, "tls.enable", "yes", err, sizeof err),
+                     0);
+    assert_int_equal(c.tls_enable, 1);
+    assert_int_equal(config_set(&c, "tls.client.keyPassword", "s3cret", err,
+                                sizeof err),
+                     0);
+    char shown[64] = "";
+    config_foreach(&c, cb_find_password, shown);
+    assert_string_equal(shown, "(hidden)");
+    rmq_tls_shutdown();
+    config_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_bad_file_line_names_file_and_line),
         cmocka_unit_test(test_listener_parsing),
         cmocka_unit_test(test_dynamic_keys_and_text),
+        cmocka_unit_test(test_rmq_tls_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
