@@ -28,6 +28,7 @@
 
 #include "kafka_int.h"
 #include "log.h"
+#include "tls_event.h"
 #include "metrics.h"
 #include "tls.h"
 
@@ -452,6 +453,8 @@ static void kafka_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (kl->tls) {
         SSL *ssl = SSL_new(kl->ssl_ctx);
+        if (ssl)
+            tls_ssl_quiet_eof(ssl); /* a close without close_notify is EOF */
         c->bev = ssl ? bufferevent_openssl_socket_new(
                            b->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
                            BEV_OPT_CLOSE_ON_FREE)
