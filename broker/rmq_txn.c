@@ -621,10 +621,14 @@ static int check_one(broker *b, rconn *pc, txn_pending *p)
 {
     store_record rec;
     if (store_read_record(b->st, p->half_pos, &rec) != 0) {
+        /* gone with retention, or damaged: nothing left to commit */
+        int64_t root = p->root;
         log_warn("rmq", NULL, "transaction %" PRId64
-                              ": half record at %" PRId64 " unreadable",
-                 p->root, p->half_pos);
-        return -1;
+                              ": half record at %" PRId64
+                              " unreadable (%s); dropped as rolled back",
+                 root, p->half_pos, store_errmsg(b->st));
+        write_op(b, root);
+        return -2;
     }
     static const char *const drop[] = {REMOTING_PROP_TRANSACTION_CHECK_TIMES,
                                        REMOTING_PROP_TRAN_PREPARED_QUEUE_OFFSET};
@@ -722,9 +726,12 @@ void rmq_txn_tick(broker *b, int64_t now)
             i++;
             continue;
         }
-        if (check_one(b, pc, p) == 0)
+        int64_t root = p->root;
+        int rc = check_one(b, pc, p);
+        if (rc == 0)
             sent++;
-        i++;
+        if (rc != -2 || (i < T.pending.n && T.pending.v[i].root == root))
+            i++; /* -2 removed the entry (unless its op failed) */
     }
     if (sent)
         broker_notify_append(b);
