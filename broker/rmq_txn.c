@@ -257,11 +257,12 @@ int rmq_txn_start(broker *b, char *err, size_t errlen)
     memset(&T, 0, sizeof T);
     int64_t halves = scan_queue(b, RMQ_TXN_HALF_TOPIC, scan_half_one);
     int64_t ops = scan_queue(b, RMQ_TXN_OP_TOPIC, scan_op_one);
+    txn_table_compact_maybe(&T.pending);
     if (halves || ops)
         log_info("rmq", NULL,
                  "transactions: %" PRId64 " half records, %" PRId64
                  " ops read; %zu pending (checked back from the next run)",
-                 halves, ops, T.pending.n);
+                 halves, ops, T.pending.live);
     T.last_run_ms = rmq_now_ms();
     T.started = 1;
     return 0;
@@ -530,6 +531,7 @@ void rmq_txn_end(rconn *c, const remoting_header *req)
         rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, why, NULL, 0);
         return;
     }
+    txn_table_compact_maybe(&T.pending);
     broker_notify_append(b);
     rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
 }
@@ -708,15 +710,13 @@ void rmq_txn_tick(broker *b, int64_t now)
     size_t i = 0;
     while (i < T.pending.n && sent < TXN_MAX_CHECKS_PER_RUN) {
         txn_pending *p = &T.pending.v[i];
-        if (!txn_pending_due(p, now)) {
+        if (p->done || !txn_pending_due(p, now)) {
             i++;
             continue;
         }
         if (p->checks >= b->cfg->transaction_check_max) {
-            int64_t root = p->root;
-            give_up(b, p);
-            if (i < T.pending.n && T.pending.v[i].root == root)
-                i++; /* the op failed: still there */
+            give_up(b, p); /* the entry becomes a tombstone */
+            i++;
             continue;
         }
         rconn *pc = producer_for(p->group, now);
@@ -726,13 +726,11 @@ void rmq_txn_tick(broker *b, int64_t now)
             i++;
             continue;
         }
-        int64_t root = p->root;
-        int rc = check_one(b, pc, p);
-        if (rc == 0)
+        if (check_one(b, pc, p) == 0)
             sent++;
-        if (rc != -2 || (i < T.pending.n && T.pending.v[i].root == root))
-            i++; /* -2 removed the entry (unless its op failed) */
+        i++;
     }
+    txn_table_compact_maybe(&T.pending);
     if (sent)
         broker_notify_append(b);
     if (waiting)

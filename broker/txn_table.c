@@ -3,7 +3,8 @@
  * txn_table.h.  Roots arrive in increasing order at run time (half-queue
  * offsets grow), so insertion is an append; the start-up scan may insert
  * out of order (a copy whose root was cut by retention) and pays a
- * memmove then.
+ * memmove then.  Ends leave tombstones, compacted in one pass once they
+ * outnumber the live entries, so each end costs O(log n) amortized.
  */
 #include "txn_table.h"
 
@@ -37,7 +38,19 @@ static size_t lower_bound(const txn_table *t, int64_t key)
 txn_pending *txn_table_find(txn_table *t, int64_t root)
 {
     size_t i = lower_bound(t, root);
-    return i < t->n && t->v[i].root == root ? &t->v[i] : NULL;
+    return i < t->n && t->v[i].root == root && !t->v[i].done ? &t->v[i]
+                                                             : NULL;
+}
+
+void txn_table_compact_maybe(txn_table *t)
+{
+    if (!(t->n - t->live > 64 && t->n - t->live > t->live))
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (!t->v[i].done)
+            t->v[k++] = t->v[i];
+    t->n = k;
 }
 
 int txn_table_put(txn_table *t, int64_t root, int64_t half_offset,
@@ -47,7 +60,7 @@ int txn_table_put(txn_table *t, int64_t root, int64_t half_offset,
     size_t i = lower_bound(t, root);
     if (i < t->n && t->v[i].root == root) {
         txn_pending *p = &t->v[i];
-        if (half_offset > p->half_offset) {
+        if (!p->done && half_offset > p->half_offset) {
             p->half_offset = half_offset;
             p->half_pos = half_pos;
             if (checks > p->checks)
@@ -77,19 +90,22 @@ int txn_table_put(txn_table *t, int64_t root, int64_t half_offset,
     p->first_ms = first_ms;
     p->immunity_ms = immunity_ms;
     p->checks = checks;
+    p->done = 0;
     p->group = g;
     t->n++;
+    t->live++;
     return 0;
 }
 
 int txn_table_done(txn_table *t, int64_t root)
 {
     size_t i = lower_bound(t, root);
-    if (i >= t->n || t->v[i].root != root)
+    if (i >= t->n || t->v[i].root != root || t->v[i].done)
         return 0;
     free(t->v[i].group);
-    memmove(&t->v[i], &t->v[i + 1], (t->n - i - 1) * sizeof *t->v);
-    t->n--;
+    t->v[i].group = NULL;
+    t->v[i].done = 1;
+    t->live--;
     return 1;
 }
 

@@ -24,27 +24,35 @@ typedef struct txn_pending {
     int64_t first_ms;    /* store time of the first half */
     int64_t immunity_ms; /* no check before first_ms + immunity_ms */
     int32_t checks;      /* check-backs sent (TRANSACTION_CHECK_TIMES) */
-    char *group;         /* producer group (PGROUP), owned */
+    int done;            /* tombstone: ended, awaiting compaction */
+    char *group;         /* producer group (PGROUP), owned; NULL if done */
 } txn_pending;
 
-/* Sorted by root; an all-zero struct is an empty table. */
+/* Sorted by root; an all-zero struct is an empty table.  Ended roots stay
+ * as tombstones (so a later put of the same root is refused and ends
+ * cost O(log n)) until they are more than half of the entries; walkers of
+ * v[0..n) skip entries with done set.  live = entries not done. */
 typedef struct txn_table {
     txn_pending *v;
-    size_t n, cap;
+    size_t n, cap, live;
 } txn_table;
 
 void txn_table_release(txn_table *t);
 /* Records a half record of transaction `root`: a new entry, or, for a
  * known root, the newer copy (higher half_offset) replaces the older
- * one's offsets and check count (first_ms and group stay).  0, or -1 when
- * out of memory. */
+ * one's offsets and check count (first_ms and group stay); a root still
+ * held as ended stays ended.  0, or -1 when out of memory. */
 int txn_table_put(txn_table *t, int64_t root, int64_t half_offset,
                   int64_t half_pos, int64_t first_ms, int64_t immunity_ms,
                   int32_t checks, const char *group, size_t group_len);
 /* The pending entry of root, or NULL (unknown or done). */
 txn_pending *txn_table_find(txn_table *t, int64_t root);
-/* Marks root done (removes it).  1 if it was pending, 0 if not. */
+/* Marks root done (a tombstone; entries do not move).  1 if it was
+ * pending, 0 if not. */
 int txn_table_done(txn_table *t, int64_t root);
+/* Drops the tombstones once they outnumber the live entries (and are more
+ * than 64); entries move, so call it outside walks over v. */
+void txn_table_compact_maybe(txn_table *t);
 /* Entries due for a check at now_ms: first_ms + immunity_ms <= now_ms. */
 int txn_pending_due(const txn_pending *p, int64_t now_ms);
 

@@ -4,8 +4,9 @@
 # kcat, against ferry-broker --standalone with fast check settings
 # (transactionCheckInterval=1000, transactionTimeOut=1000,
 # transactionCheckMax=8):
-#   1. commit / rollback / UNKNOW-then-commit / UNKNOW-forever outcomes: a
-#      push consumer gets exactly the committed ones; the forever-unknown
+#   1. commit / rollback / UNKNOW-then-commit / UNKNOW-then-rollback /
+#      UNKNOW-forever outcomes: a push consumer gets exactly the committed
+#      ones; the forever-unknown
 #      ones are checked exactly 8 times and rolled back. While the UNKNOW
 #      ones are pending, kcat (librdkafka) with isolation.level
 #      read_committed and read_uncommitted sees only the 5 committed
@@ -33,12 +34,13 @@ ns=127.0.0.1:$nsport
 kb=127.0.0.1:$FERRY_PORT
 JPID=
 
-# java_bg MODE TOPIC DIR N: RmqTxn in the background, output in DIR/out.txt
+# java_bg MODE TOPIC DIR N: RmqTxn in the background, its checks in
+# DIR/out.txt, the client's log in DIR/client.log
 java_bg() {
     mkdir -p "$3"
     timeout --kill-after=5 300 java "${JAVA_LOG_OPTS[@]}" \
         -Drocketmq.client.logUseSlf4j=true -cp "$JAVA_CP" \
-        RmqTxn "$1" "$ns" "$2" "$3" "$4" >"$3/out.txt" 2>&1 &
+        RmqTxn "$1" "$ns" "$2" "$3" "$4" >"$3/out.txt" 2>"$3/client.log" &
     JPID=$!
 }
 # wait_line DIR WORD SECS: until the program printed WORD (fails if it ended)
@@ -54,7 +56,7 @@ java_end() {
     local rc=0
     wait "$JPID" || rc=$?
     cat "$1/out.txt" | grep -E '^(ok  |FAIL|PASS)' >&2 || true
-    [ "$rc" -eq 0 ] || { tail -n 40 "$1/out.txt" >&2; fail "RmqTxn $2: exit status $rc"; }
+    [ "$rc" -eq 0 ] || { tail -n 40 "$1/client.log" >&2; fail "RmqTxn $2: exit status $rc"; }
 }
 # kafka_bodies TOPIC ISOLATION: the sorted bodies kcat reads
 kafka_bodies() {
@@ -71,7 +73,7 @@ for iso in read_committed read_uncommitted; do
     got=$(kafka_bodies TxnTopic "$iso") || fail "kcat $iso"
     [ "$got" = "$want5" ] ||
         fail "kcat $iso while transactions are pending: got [$got], want the 5 committed"
-    say "kcat $iso sees only the 5 committed messages while 5 are pending"
+    say "kcat $iso sees only the 5 committed messages while 7 are pending"
 done
 touch "$d1/go"
 java_end "$d1" outcomes

@@ -34,7 +34,7 @@ static void test_put_find_done(void **state)
     assert_null(txn_table_find(&t, 500));
     /* a second end of the same transaction changes nothing */
     assert_int_equal(txn_table_done(&t, 500), 0);
-    assert_int_equal(t.n, 999);
+    assert_int_equal(t.live, 999);
     assert_int_equal(txn_table_done(&t, 123456), 0);
     for (size_t i = 1; i < t.n; i++)
         assert_true(t.v[i - 1].root < t.v[i].root);
@@ -78,7 +78,42 @@ static void test_out_of_order_inserts_stay_sorted(void **state)
         assert_true(t.v[i - 1].root < t.v[i].root);
     for (int i = 0; i < 5000; i++)
         txn_table_done(&t, i);
+    assert_int_equal(t.live, 0);
+    txn_table_compact_maybe(&t);
     assert_int_equal(t.n, 0);
+    txn_table_release(&t);
+}
+
+static void test_tombstones_and_compaction(void **state)
+{
+    (void)state;
+    txn_table t;
+    memset(&t, 0, sizeof t);
+    for (int64_t r = 0; r < 1000; r++)
+        assert_int_equal(txn_table_put(&t, r, r, 0, 0, 0, 0, "G", 1), 0);
+    /* ends keep entries in place (walkers hold pointers) */
+    txn_pending *p999 = txn_table_find(&t, 999);
+    for (int64_t r = 0; r < 900; r++)
+        assert_int_equal(txn_table_done(&t, r), 1);
+    assert_int_equal(t.n, 1000);
+    assert_int_equal(t.live, 100);
+    assert_ptr_equal(txn_table_find(&t, 999), p999);
+    /* an ended root stays ended, even if a copy of it is seen again */
+    assert_int_equal(txn_table_put(&t, 5, 1005, 0, 0, 0, 3, "G", 1), 0);
+    assert_null(txn_table_find(&t, 5));
+    assert_int_equal(t.live, 100);
+    txn_table_compact_maybe(&t);
+    assert_int_equal(t.n, 100);
+    assert_int_equal(t.live, 100);
+    for (int64_t r = 900; r < 1000; r++)
+        assert_non_null(txn_table_find(&t, r));
+    assert_null(txn_table_find(&t, 5));
+    /* few tombstones: no compaction */
+    for (int64_t r = 900; r < 940; r++)
+        txn_table_done(&t, r);
+    txn_table_compact_maybe(&t);
+    assert_int_equal(t.n, 100);
+    assert_int_equal(t.live, 60);
     txn_table_release(&t);
 }
 
@@ -147,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_put_find_done),
         cmocka_unit_test(test_copies_update_their_root),
         cmocka_unit_test(test_out_of_order_inserts_stay_sorted),
+        cmocka_unit_test(test_tombstones_and_compaction),
         cmocka_unit_test(test_due),
         cmocka_unit_test(test_op_bodies),
         cmocka_unit_test(test_op_garbage_is_refused),

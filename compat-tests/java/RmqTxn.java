@@ -5,12 +5,13 @@
 // Usage: RmqTxn outcomes NAMESRV TOPIC DIR CHECKMAX
 //   Sends commit-0..4 (COMMIT in executeLocalTransaction), rollback-0..4
 //   (ROLLBACK), unknown-0..2 (UNKNOW; checkLocalTransaction answers UNKNOW
-//   until DIR/go exists, then COMMIT) and never-0..1 (UNKNOW, always).
+//   until DIR/go exists, then COMMIT), laterrb-0..1 (the same, then
+//   ROLLBACK) and never-0..1 (UNKNOW, always).
 //   Prints "PENDING" once every send returned and each unknown-* was
 //   checked at least once, then waits for DIR/go (the script reads the
 //   topic with kcat meanwhile). Then a push consumer must get exactly
 //   commit-* and unknown-* (once each, msgId = the send's), never
-//   rollback-* or never-*; each never-* must have been checked exactly
+//   rollback-*, laterrb-* or never-*; each never-* must have been checked exactly
 //   CHECKMAX times (then the broker rolls it back).
 // Usage: RmqTxn restart NAMESRV TOPIC DIR N
 //   Sends pending-0..N-1, all UNKNOW; once each was checked (and answered
@@ -70,7 +71,9 @@ public class RmqTxn {
                 if (go)
                     checksAfterGo.computeIfAbsent(b, k -> new AtomicInteger()).incrementAndGet();
                 if (b.startsWith("never-")) return LocalTransactionState.UNKNOW;
-                return go ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.UNKNOW;
+                if (!go) return LocalTransactionState.UNKNOW;
+                return b.startsWith("laterrb-") ? LocalTransactionState.ROLLBACK_MESSAGE
+                                                : LocalTransactionState.COMMIT_MESSAGE;
             }
         });
         p.start();
@@ -135,15 +138,17 @@ public class RmqTxn {
             for (int i = 0; i < 5; i++) bodies.add("rollback-" + i);
             for (int i = 0; i < 3; i++) bodies.add("unknown-" + i);
             for (int i = 0; i < 2; i++) bodies.add("never-" + i);
+            for (int i = 0; i < 2; i++) bodies.add("laterrb-" + i);
             Map<String, String> ids = send(p, topic, bodies);
             // every unknown-* checked (and answered UNKNOW) at least once
             long deadline = System.currentTimeMillis() + 30000;
             while (System.currentTimeMillis() < deadline
-                    && !(checks.containsKey("unknown-0") && checks.containsKey("unknown-1")
-                         && checks.containsKey("unknown-2")))
+                    && !checks.keySet().containsAll(Arrays.asList("unknown-0", "unknown-1",
+                            "unknown-2", "laterrb-0", "laterrb-1")))
                 Thread.sleep(100);
             check("each UNKNOW transaction is checked back", checks.keySet().containsAll(
-                    Arrays.asList("unknown-0", "unknown-1", "unknown-2")), checks);
+                    Arrays.asList("unknown-0", "unknown-1", "unknown-2", "laterrb-0",
+                            "laterrb-1")), checks);
             System.out.println("PENDING");
             System.out.flush();
             waitGo(dir, 60);
@@ -173,6 +178,10 @@ public class RmqTxn {
                          && checks.containsKey("never-1") && checks.get("never-1").get() >= num))
                 Thread.sleep(200);
             Thread.sleep(4000); // no more checks may come
+            check("laterrb-* checked after go (answered ROLLBACK) and no more",
+                    checksAfterGo.containsKey("laterrb-0") && checksAfterGo.get("laterrb-0").get() == 1
+                    && checksAfterGo.containsKey("laterrb-1") && checksAfterGo.get("laterrb-1").get() == 1,
+                    checksAfterGo);
             check("never-0 checked transactionCheckMax times",
                     checks.containsKey("never-0") && checks.get("never-0").get() == num, checks.get("never-0"));
             check("never-1 checked transactionCheckMax times",
