@@ -146,6 +146,8 @@ static void track_half(broker *b, int64_t offset, int64_t pos,
     prop_i64(p, n, REMOTING_PROP_TRAN_PREPARED_QUEUE_OFFSET, &root);
     prop_i64(p, n, REMOTING_PROP_TRANSACTION_CHECK_TIMES, &checks);
     prop_i64(p, n, REMOTING_PROP_CHECK_IMMUNITY_TIME_IN_SECONDS, &immunity_s);
+    if (root < 0 || root > offset)
+        root = offset; /* a copy points back, never forward */
     buf_view g = {(const uint8_t *)"", 0, 0};
     if (n)
         remoting_props_find(p, n, REMOTING_PROP_PGROUP, &g);
