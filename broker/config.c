@@ -487,6 +487,9 @@ static const char *const config_dynamic_keys[] = {
     "auto.create.topics.enable",
     "fetch.max.wait.cap.ms",
     "group.initial.rebalance.delay.ms",
+    "transactionCheckInterval",
+    "transactionTimeOut",
+    "transactionCheckMax",
     NULL,
 };
 

@@ -151,7 +151,8 @@ static void track_half(broker *b, int64_t offset, int64_t pos,
     buf_view g = {(const uint8_t *)"", 0, 0};
     if (n)
         remoting_props_find(p, n, REMOTING_PROP_PGROUP, &g);
-    int64_t immunity = b->cfg->transaction_timeout_ms;
+    (void)b;
+    int64_t immunity = -1; /* transactionTimeOut, read when checking */
     if (immunity_s > 0 && immunity_s < INT32_MAX)
         immunity = immunity_s * 1000;
     if (checks < 0 || checks > INT32_MAX)
@@ -712,7 +713,8 @@ void rmq_txn_tick(broker *b, int64_t now)
     size_t i = 0;
     while (i < T.pending.n && sent < TXN_MAX_CHECKS_PER_RUN) {
         txn_pending *p = &T.pending.v[i];
-        if (p->done || !txn_pending_due(p, now)) {
+        if (p->done ||
+            !txn_pending_due(p, now, b->cfg->transaction_timeout_ms)) {
             i++;
             continue;
         }

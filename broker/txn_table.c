@@ -109,9 +109,10 @@ int txn_table_done(txn_table *t, int64_t root)
     return 1;
 }
 
-int txn_pending_due(const txn_pending *p, int64_t now_ms)
+int txn_pending_due(const txn_pending *p, int64_t now_ms, int64_t default_ms)
 {
-    return now_ms - p->first_ms >= p->immunity_ms;
+    int64_t wait = p->immunity_ms >= 0 ? p->immunity_ms : default_ms;
+    return now_ms - p->first_ms >= wait;
 }
 
 int txn_parse_i64(const uint8_t *p, size_t n, int64_t *out)

@@ -22,7 +22,7 @@ typedef struct txn_pending {
     int64_t half_offset; /* half-queue offset of the newest copy */
     int64_t half_pos;    /* CommitLog position of the newest copy */
     int64_t first_ms;    /* store time of the first half */
-    int64_t immunity_ms; /* no check before first_ms + immunity_ms */
+    int64_t immunity_ms; /* no check before first_ms + this; <0: default */
     int32_t checks;      /* check-backs sent (TRANSACTION_CHECK_TIMES) */
     int done;            /* tombstone: ended, awaiting compaction */
     char *group;         /* producer group (PGROUP), owned; NULL if done */
@@ -53,8 +53,10 @@ int txn_table_done(txn_table *t, int64_t root);
 /* Drops the tombstones once they outnumber the live entries (and are more
  * than 64); entries move, so call it outside walks over v. */
 void txn_table_compact_maybe(txn_table *t);
-/* Entries due for a check at now_ms: first_ms + immunity_ms <= now_ms. */
-int txn_pending_due(const txn_pending *p, int64_t now_ms);
+/* Entries due for a check at now_ms: first_ms + immunity_ms <= now_ms,
+ * with default_ms (transactionTimeOut, read at each call so a run-time
+ * change applies to every pending entry) when immunity_ms < 0. */
+int txn_pending_due(const txn_pending *p, int64_t now_ms, int64_t default_ms);
 
 /* Parses a decimal int64 (optional '-'), the whole view, no spaces;
  * 0 ok, -1 garbage or overflow. */

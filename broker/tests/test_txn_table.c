@@ -123,10 +123,14 @@ static void test_due(void **state)
     txn_pending p;
     memset(&p, 0, sizeof p);
     p.first_ms = 10000;
-    p.immunity_ms = 6000;
-    assert_false(txn_pending_due(&p, 15999));
-    assert_true(txn_pending_due(&p, 16000));
-    assert_false(txn_pending_due(&p, 0)); /* clock went back */
+    p.immunity_ms = 6000; /* CHECK_IMMUNITY_TIME_IN_SECONDS=6 */
+    assert_false(txn_pending_due(&p, 15999, 1000));
+    assert_true(txn_pending_due(&p, 16000, 1000));
+    assert_false(txn_pending_due(&p, 0, 1000)); /* clock went back */
+    p.immunity_ms = -1; /* the broker's transactionTimeOut */
+    assert_false(txn_pending_due(&p, 10999, 1000));
+    assert_true(txn_pending_due(&p, 11000, 1000));
+    assert_false(txn_pending_due(&p, 11000, 6000));
 }
 
 static void test_op_bodies(void **state)
