@@ -43,6 +43,7 @@
  */
 #include "rmq_txn.h"
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "topics.h"
 #include "txn_table.h"
 
@@ -70,6 +72,37 @@ static struct {
     int64_t last_run_ms;
     int started;
 } T;
+
+/* Counters since the process started (metrics). */
+static struct {
+    uint64_t halves, commits, rollbacks, checks, given_up;
+    int registered;
+} C;
+
+static void txn_metrics(void *arg, struct evbuffer *out)
+{
+    (void)arg;
+    evbuffer_add_printf(
+        out,
+        "# HELP ferry_rmq_transactions_pending RocketMQ transactions whose "
+        "half message has neither commit nor rollback yet.\n"
+        "# TYPE ferry_rmq_transactions_pending gauge\n"
+        "ferry_rmq_transactions_pending %zu\n"
+        "# HELP ferry_rmq_transactions_total RocketMQ transactions by "
+        "outcome since start: half (stored), commit, rollback (by the "
+        "producer), given_up (rolled back after transactionCheckMax).\n"
+        "# TYPE ferry_rmq_transactions_total counter\n"
+        "ferry_rmq_transactions_total{outcome=\"half\"} %" PRIu64 "\n"
+        "ferry_rmq_transactions_total{outcome=\"commit\"} %" PRIu64 "\n"
+        "ferry_rmq_transactions_total{outcome=\"rollback\"} %" PRIu64 "\n"
+        "ferry_rmq_transactions_total{outcome=\"given_up\"} %" PRIu64 "\n"
+        "# HELP ferry_rmq_transaction_checks_total CHECK_TRANSACTION_STATE "
+        "requests sent to producers since start.\n"
+        "# TYPE ferry_rmq_transaction_checks_total counter\n"
+        "ferry_rmq_transaction_checks_total %" PRIu64 "\n",
+        T.pending.live, C.halves, C.commits, C.rollbacks, C.given_up,
+        C.checks);
+}
 
 int rmq_txn_is_system_topic(const char *t)
 {
@@ -268,6 +301,8 @@ int rmq_txn_start(broker *b, char *err, size_t errlen)
                  halves, ops, T.pending.live);
     T.last_run_ms = rmq_now_ms();
     T.started = 1;
+    if (!C.registered && metrics_add_collector(txn_metrics, NULL) == 0)
+        C.registered = 1;
     return 0;
 }
 
@@ -391,6 +426,7 @@ void rmq_txn_half_stored(broker *b, const store_append_result *res,
 {
     track_half(b, res->queue_offset, res->commitlog_pos, res->store_timestamp,
                props, plen);
+    C.halves++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -534,6 +570,10 @@ void rmq_txn_end(rconn *c, const remoting_header *req)
         rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, why, NULL, 0);
         return;
     }
+    if (cor == REMOTING_SYSFLAG_TRANSACTION_COMMIT)
+        C.commits++;
+    else
+        C.rollbacks++;
     txn_table_compact_maybe(&T.pending);
     broker_notify_append(b);
     rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
@@ -670,6 +710,7 @@ static int check_one(broker *b, rconn *pc, txn_pending *p)
                  p->root);
         return -1;
     }
+    C.checks++;
     log_debug("rmq", pc->peer, "transaction %" PRId64 " checked (%d)",
               p->root, p->checks);
     return 0;
@@ -700,7 +741,8 @@ static void give_up(broker *b, txn_pending *p)
              "checks (transactionCheckMax): rolled back, kept in "
              RMQ_TXN_MAX_TOPIC,
              root, p->group, p->checks);
-    write_op(b, root); /* removes p */
+    if (write_op(b, root) == 0) /* p becomes a tombstone */
+        C.given_up++;
 }
 
 void rmq_txn_tick(broker *b, int64_t now)
