@@ -2306,7 +2306,7 @@ void rmq_stop(broker *b)
     }
     if (R->tick)
         event_free(R->tick);
-    rmq_txn_stop();
+    rmq_txn_stop(R->b);
     for (int i = 0; i < R->n_ns; i++)
         if (R->ns[i].bev)
             bufferevent_free(R->ns[i].bev);

@@ -20,10 +20,10 @@
  *     TRANS_CHECK_MAX_TIME_TOPIC (internal), rolled back (op) and logged.
  *
  * In memory: the pending table (txn_table.h: root -> newest copy, count,
- * group), rebuilt at start by reading the whole half queue and then the
- * whole op queue (done roots leave the table), so after kill -9 every
- * transaction without an op is pending again and is checked on the next
- * run.  END_TRANSACTION for any half record of a root that is not pending
+ * group), rebuilt at start by reading the half queue and then the op
+ * queue from the progress marks below (done roots leave the table), so
+ * after kill -9 every transaction without an op is pending again and is
+ * checked on the next run.  END_TRANSACTION for any half record of a root that is not pending
  * (already committed or rolled back) is ignored: ends are idempotent.
  *
  * Commit writes the final message (REAL_TOPIC/REAL_QID, sysFlag COMMIT,
@@ -32,23 +32,33 @@
  * a crash between the two makes the transaction pending again and a
  * check-back may commit it twice (at least once, as in RocketMQ).
  *
+ * Progress: config/txn_progress ("half=H\nop=O") says where a start may
+ * begin reading: every root below H has ended, and every op of a root at
+ * or above H sits at op offset >= O (txn_table_progress).  It is written
+ * (temp, fsync, rename) at each check run, but only a value taken at an
+ * earlier run once the CommitLog is durable up to where that value was
+ * taken, and at a clean stop after a flush; so a power cut can never make
+ * a start skip a root whose commit or op it lost.  No file, or a damaged
+ * one: both queues are read from their minimum offsets.
+ *
  * Differences from RocketMQ, on purpose: a check is counted only when it
  * is sent to a live producer connection of the group (one seen in a
  * HEART_BEAT producerDataSet, a transactional send or an END_TRANSACTION),
  * so a broker restart or a producer's reconnect does not burn the
  * transactionCheckMax budget; with no live producer the transaction
- * waits (logged once per run).  The start-up scan reads both queues from
- * their minimum offsets (no separate progress offset).
+ * waits (logged once per run).
  * @locality: event loop thread.
  */
 #include "rmq_txn.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -71,6 +81,14 @@ static struct {
     txn_producer *producers;
     int64_t last_run_ms;
     int started;
+    int64_t scan_half_from; /* start-up: roots below it have ended */
+    int64_t scan_op_mark;   /* start-up: op_mark of scanned roots */
+    /* progress: the one on disk, and the next one, written once the
+     * CommitLog is durable up to cand_end (so no root is skipped at start
+     * whose op or commit a power cut could still take away) */
+    int64_t saved_half, saved_op;
+    int64_t cand_half, cand_op, cand_end;
+    int have_cand;
 } T;
 
 /* Counters since the process started (metrics). */
@@ -173,7 +191,8 @@ static void props_add_i64(buf_writer *w, const char *key, int64_t v)
 
 /* Tracks one half record read from (or just written to) the half queue. */
 static void track_half(broker *b, int64_t offset, int64_t pos,
-                       int64_t store_ms, const uint8_t *p, size_t n)
+                       int64_t store_ms, const uint8_t *p, size_t n,
+                       int64_t op_mark)
 {
     int64_t root = offset, checks = 0, immunity_s = -1;
     prop_i64(p, n, REMOTING_PROP_TRAN_PREPARED_QUEUE_OFFSET, &root);
@@ -190,8 +209,11 @@ static void track_half(broker *b, int64_t offset, int64_t pos,
         immunity = immunity_s * 1000;
     if (checks < 0 || checks > INT32_MAX)
         checks = 0;
+    if (root < T.scan_half_from)
+        return; /* a copy of a transaction ended before the progress mark */
     if (txn_table_put(&T.pending, root, offset, pos, store_ms, immunity,
-                      (int32_t)checks, (const char *)g.ptr, g.len) != 0)
+                      op_mark, (int32_t)checks, (const char *)g.ptr,
+                      g.len) != 0)
         log_error("rmq", NULL, "out of memory tracking transaction %" PRId64,
                   root);
 }
@@ -235,12 +257,21 @@ static int write_op(broker *b, int64_t root)
 
 typedef void (*scan_fn)(broker *b, int64_t offset, const store_record *rec);
 
-static int64_t scan_queue(broker *b, const char *name, scan_fn fn)
+static int64_t queue_max(broker *b, const char *name)
+{
+    store_queue *q = sys_queue(b, name, 0);
+    return q ? store_queue_max_offset(q) : 0;
+}
+
+static int64_t scan_queue(broker *b, const char *name, int64_t from,
+                          scan_fn fn)
 {
     store_queue *q = sys_queue(b, name, 0);
     if (!q)
         return 0;
     int64_t off = store_queue_min_offset(q), max = store_queue_max_offset(q);
+    if (from > off)
+        off = from;
     int64_t seen = 0;
     store_cq_entry e[256];
     while (off < max) {
@@ -268,7 +299,7 @@ static int64_t scan_queue(broker *b, const char *name, scan_fn fn)
 static void scan_half_one(broker *b, int64_t offset, const store_record *rec)
 {
     track_half(b, offset, rec->commitlog_pos, rec->store_timestamp,
-               rec->properties, rec->properties_len);
+               rec->properties, rec->properties_len, T.scan_op_mark);
 }
 
 static void scan_op_one(broker *b, int64_t offset, const store_record *rec)
@@ -286,19 +317,101 @@ static void scan_op_one(broker *b, int64_t offset, const store_record *rec)
         txn_table_done(&T.pending, roots[i]);
 }
 
+static void progress_path(broker *b, char *out, size_t outlen,
+                          const char *suffix)
+{
+    snprintf(out, outlen, "%s/config/txn_progress%s", b->cfg->store_dir,
+             suffix);
+}
+
+/* Reads config/txn_progress; 0 when absent or unusable (full scan). */
+static void progress_load(broker *b)
+{
+    char path[4096], text[256];
+    progress_path(b, path, sizeof path, "");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t n = fread(text, 1, sizeof text, f);
+    fclose(f);
+    int64_t h, o;
+    if (n == sizeof text || txn_progress_parse(text, n, &h, &o) != 0) {
+        log_warn("rmq", NULL, "%s is not a progress file; reading the whole "
+                              "half and op queues",
+                 path);
+        return;
+    }
+    T.scan_half_from = T.saved_half = h;
+    T.scan_op_mark = T.saved_op = o;
+}
+
+/* Writes config/txn_progress (temp, fsync, rename).  0 or -1. */
+static int progress_save(broker *b, int64_t h, int64_t o)
+{
+    char path[4096], tmp[4100];
+    progress_path(b, path, sizeof path, "");
+    progress_path(b, tmp, sizeof tmp, ".tmp");
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "half=%" PRId64 "\nop=%" PRId64 "\n", h, o);
+    int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
+    if (fclose(f) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Once a check run: persist the candidate if the CommitLog is durable up
+ * to where it was taken, then take a new one. */
+static void progress_step(broker *b)
+{
+    if (T.have_cand && store_flushed_pos(b->st) >= T.cand_end &&
+        (T.cand_half != T.saved_half || T.cand_op != T.saved_op)) {
+        if (progress_save(b, T.cand_half, T.cand_op) == 0) {
+            T.saved_half = T.cand_half;
+            T.saved_op = T.cand_op;
+        } else {
+            log_warn("rmq", NULL, "transaction progress not saved: %s",
+                     strerror(errno));
+        }
+    }
+    txn_table_progress(&T.pending, queue_max(b, RMQ_TXN_HALF_TOPIC),
+                       queue_max(b, RMQ_TXN_OP_TOPIC), &T.cand_half,
+                       &T.cand_op);
+    T.cand_end = store_commitlog_max_pos(b->st);
+    T.have_cand = 1;
+}
+
 int rmq_txn_start(broker *b, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     memset(&T, 0, sizeof T);
-    int64_t halves = scan_queue(b, RMQ_TXN_HALF_TOPIC, scan_half_one);
-    int64_t ops = scan_queue(b, RMQ_TXN_OP_TOPIC, scan_op_one);
+    progress_load(b);
+    /* never past what the queues hold (a recovery that cut damage may
+     * have taken records the file counted): new halves must be tracked */
+    if (T.scan_half_from > queue_max(b, RMQ_TXN_HALF_TOPIC))
+        T.scan_half_from = queue_max(b, RMQ_TXN_HALF_TOPIC);
+    if (T.scan_op_mark > queue_max(b, RMQ_TXN_OP_TOPIC))
+        T.scan_op_mark = queue_max(b, RMQ_TXN_OP_TOPIC);
+    int64_t halves = scan_queue(b, RMQ_TXN_HALF_TOPIC, T.scan_half_from,
+                                scan_half_one);
+    int64_t ops = scan_queue(b, RMQ_TXN_OP_TOPIC, T.scan_op_mark,
+                             scan_op_one);
     txn_table_compact_maybe(&T.pending);
     if (halves || ops)
         log_info("rmq", NULL,
-                 "transactions: %" PRId64 " half records, %" PRId64
-                 " ops read; %zu pending (checked back from the next run)",
-                 halves, ops, T.pending.live);
+                 "transactions: %" PRId64 " half records (from offset %" PRId64
+                 "), %" PRId64 " ops (from offset %" PRId64
+                 ") read; %zu pending (checked back from the next run)",
+                 halves, T.scan_half_from, ops, T.scan_op_mark,
+                 T.pending.live);
     T.last_run_ms = rmq_now_ms();
     T.started = 1;
     if (!C.registered && metrics_add_collector(txn_metrics, NULL) == 0)
@@ -306,8 +419,15 @@ int rmq_txn_start(broker *b, char *err, size_t errlen)
     return 0;
 }
 
-void rmq_txn_stop(void)
+void rmq_txn_stop(broker *b)
 {
+    /* a clean stop saves the progress as it is now, after a flush, so the
+     * next start reads only what is still pending */
+    if (T.started && b && b->st && store_flush_all(b->st) == 0) {
+        T.have_cand = 0;
+        progress_step(b); /* takes the candidate */
+        progress_step(b); /* durable up to it: saves it */
+    }
     txn_table_release(&T.pending);
     while (T.producers) {
         txn_producer *p = T.producers;
@@ -425,7 +545,7 @@ void rmq_txn_half_stored(broker *b, const store_append_result *res,
                          const uint8_t *props, size_t plen)
 {
     track_half(b, res->queue_offset, res->commitlog_pos, res->store_timestamp,
-               props, plen);
+               props, plen, queue_max(b, RMQ_TXN_OP_TOPIC));
     C.halves++;
 }
 
@@ -777,6 +897,7 @@ void rmq_txn_tick(broker *b, int64_t now)
         i++;
     }
     txn_table_compact_maybe(&T.pending);
+    progress_step(b);
     if (sent)
         broker_notify_append(b);
     if (waiting)

@@ -18,7 +18,8 @@
 
 /* Rebuilds the pending table from the half and op queues.  0 or -1. */
 int rmq_txn_start(broker *b, char *err, size_t errlen);
-void rmq_txn_stop(void);
+/* Saves the progress (after a flush) and frees everything. */
+void rmq_txn_stop(broker *b);
 
 /* 1 for the transaction system topics (producers may not send to them). */
 int rmq_txn_is_system_topic(const char *topic);

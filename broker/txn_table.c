@@ -55,7 +55,8 @@ void txn_table_compact_maybe(txn_table *t)
 
 int txn_table_put(txn_table *t, int64_t root, int64_t half_offset,
                   int64_t half_pos, int64_t first_ms, int64_t immunity_ms,
-                  int32_t checks, const char *group, size_t group_len)
+                  int64_t op_mark, int32_t checks, const char *group,
+                  size_t group_len)
 {
     size_t i = lower_bound(t, root);
     if (i < t->n && t->v[i].root == root) {
@@ -89,6 +90,7 @@ int txn_table_put(txn_table *t, int64_t root, int64_t half_offset,
     p->half_pos = half_pos;
     p->first_ms = first_ms;
     p->immunity_ms = immunity_ms;
+    p->op_mark = op_mark;
     p->checks = checks;
     p->done = 0;
     p->group = g;
@@ -158,4 +160,56 @@ int txn_op_parse(const uint8_t *p, size_t n, int64_t *out, int max)
         s = i + 1;
     }
     return k > max ? max : k;
+}
+
+void txn_table_progress(const txn_table *t, int64_t half_max, int64_t op_max,
+                        int64_t *half_from, int64_t *op_from)
+{
+    int any = 0;
+    int64_t h = half_max, o = op_max;
+    for (size_t i = 0; i < t->n; i++) {
+        const txn_pending *p = &t->v[i];
+        if (p->done)
+            continue;
+        if (!any) {
+            h = p->root; /* sorted: the first live one is the smallest */
+            o = p->op_mark;
+            any = 1;
+        } else if (p->op_mark < o) {
+            o = p->op_mark;
+        }
+    }
+    *half_from = h;
+    *op_from = o;
+}
+
+int txn_progress_parse(const char *p, size_t n, int64_t *half_from,
+                       int64_t *op_from)
+{
+    int have_h = 0, have_o = 0;
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && p[i] != '\n')
+            continue;
+        const char *l = p + s;
+        size_t len = i - s;
+        s = i + 1;
+        if (len == 0)
+            continue;
+        int64_t v;
+        if (len > 5 && !memcmp(l, "half=", 5) && !have_h &&
+            txn_parse_i64((const uint8_t *)l + 5, len - 5, &v) == 0 &&
+            v >= 0) {
+            *half_from = v;
+            have_h = 1;
+        } else if (len > 3 && !memcmp(l, "op=", 3) && !have_o &&
+                   txn_parse_i64((const uint8_t *)l + 3, len - 3, &v) == 0 &&
+                   v >= 0) {
+            *op_from = v;
+            have_o = 1;
+        } else {
+            return -1;
+        }
+    }
+    return have_h && have_o ? 0 : -1;
 }

@@ -23,6 +23,8 @@ typedef struct txn_pending {
     int64_t half_pos;    /* CommitLog position of the newest copy */
     int64_t first_ms;    /* store time of the first half */
     int64_t immunity_ms; /* no check before first_ms + this; <0: default */
+    int64_t op_mark;     /* op-queue max offset when first tracked: no op
+                            of this root can sit below it */
     int32_t checks;      /* check-backs sent (TRANSACTION_CHECK_TIMES) */
     int done;            /* tombstone: ended, awaiting compaction */
     char *group;         /* producer group (PGROUP), owned; NULL if done */
@@ -44,7 +46,8 @@ void txn_table_release(txn_table *t);
  * held as ended stays ended.  0, or -1 when out of memory. */
 int txn_table_put(txn_table *t, int64_t root, int64_t half_offset,
                   int64_t half_pos, int64_t first_ms, int64_t immunity_ms,
-                  int32_t checks, const char *group, size_t group_len);
+                  int64_t op_mark, int32_t checks, const char *group,
+                  size_t group_len);
 /* The pending entry of root, or NULL (unknown or done). */
 txn_pending *txn_table_find(txn_table *t, int64_t root);
 /* Marks root done (a tombstone; entries do not move).  1 if it was
@@ -57,6 +60,19 @@ void txn_table_compact_maybe(txn_table *t);
  * with default_ms (transactionTimeOut, read at each call so a run-time
  * change applies to every pending entry) when immunity_ms < 0. */
 int txn_pending_due(const txn_pending *p, int64_t now_ms, int64_t default_ms);
+
+/* Start-up progress to persist: every root below *half_from has ended,
+ * and every op of a root at or above it sits at op offset >= *op_from, so
+ * a start may read the half queue from *half_from (skipping records whose
+ * root is below it) and the op queue from *op_from.  With live entries:
+ * the smallest live root and the smallest op_mark; without: the queues'
+ * current max offsets (half_max, op_max). */
+void txn_table_progress(const txn_table *t, int64_t half_max, int64_t op_max,
+                        int64_t *half_from, int64_t *op_from);
+/* Parses a progress file ("half=H\nop=O\n", both required, any order,
+ * nothing else but blank lines).  0, or -1 on anything else. */
+int txn_progress_parse(const char *p, size_t n, int64_t *half_from,
+                       int64_t *op_from);
 
 /* Parses a decimal int64 (optional '-'), the whole view, no spaces;
  * 0 ok, -1 garbage or overflow. */

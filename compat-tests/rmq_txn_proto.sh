@@ -2,7 +2,8 @@
 # Transactional messages in hand-made remoting frames (rmq_txn_proto.py):
 # refusals of bad END_TRANSACTION requests, idempotent ends, a check-back
 # seen byte by byte, the transaction metrics (promtool-valid), and ends
-# after a clean restart (the op log survived).
+# after a clean restart (the op log survived) that read the half queue
+# only from the progress mark.
 # env: FERRY_BROKER
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,8 +34,16 @@ done
 checks=$(awk '$1 == "ferry_rmq_transaction_checks_total" {print $2}' "$page")
 [ "${checks:-0}" -ge 1 ] || fail "ferry_rmq_transaction_checks_total is ${checks:-absent}"
 say "transaction metrics follow the traffic"
+sleep 2 # two check runs and a flush: the progress file moves past the ended
 ferry_stop
 ferry_start "${args[@]}"
+for _ in $(seq 50); do
+    grep -q "half records (from offset" "$FERRY_LOG" && break
+    sleep 0.1
+done
+grep -qE "half records \(from offset [1-9]" "$FERRY_LOG" || {
+    grep "transactions:" "$FERRY_LOG" >&2
+    fail "the restart read the half queue from 0 despite the progress file"; }
 step 60 "rmq_txn_proto.py after" python3 "$here/rmq_txn_proto.py" after \
     "$rport" "$FERRY_WORK/state.json"
 ferry_stop

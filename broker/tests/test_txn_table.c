@@ -23,8 +23,7 @@ static void test_put_find_done(void **state)
     memset(&t, 0, sizeof t);
     assert_null(txn_table_find(&t, 0));
     for (int64_t r = 0; r < 1000; r++)
-        assert_int_equal(txn_table_put(&t, r, r, r * 100, 5000, 6000, 0,
-                                       "G", 1), 0);
+        assert_int_equal(txn_table_put(&t, r, r, r * 100, 5000, 6000, 0, 0, "G", 1), 0);
     assert_int_equal(t.n, 1000);
     txn_pending *p = txn_table_find(&t, 500);
     assert_non_null(p);
@@ -48,16 +47,16 @@ static void test_copies_update_their_root(void **state)
     (void)state;
     txn_table t;
     memset(&t, 0, sizeof t);
-    assert_int_equal(txn_table_put(&t, 7, 7, 700, 1000, 6000, 0, "PG", 2), 0);
+    assert_int_equal(txn_table_put(&t, 7, 7, 700, 1000, 6000, 0, 0, "PG", 2), 0);
     /* the check copy at half offset 9, count 1 */
-    assert_int_equal(txn_table_put(&t, 7, 9, 900, 3000, 6000, 1, "PG", 2), 0);
+    assert_int_equal(txn_table_put(&t, 7, 9, 900, 3000, 6000, 0, 1, "PG", 2), 0);
     txn_pending *p = txn_table_find(&t, 7);
     assert_int_equal(p->half_offset, 9);
     assert_int_equal(p->half_pos, 900);
     assert_int_equal(p->checks, 1);
     assert_int_equal(p->first_ms, 1000); /* the first half's time stays */
     /* an older copy seen later (never at run time) does not go back */
-    assert_int_equal(txn_table_put(&t, 7, 8, 800, 2000, 6000, 0, "PG", 2), 0);
+    assert_int_equal(txn_table_put(&t, 7, 8, 800, 2000, 6000, 0, 0, "PG", 2), 0);
     assert_int_equal(p->half_offset, 9);
     assert_int_equal(p->checks, 1);
     assert_int_equal(t.n, 1);
@@ -72,7 +71,7 @@ static void test_out_of_order_inserts_stay_sorted(void **state)
     srand(5);
     for (int i = 0; i < 2000; i++) {
         int64_t r = rand() % 5000;
-        assert_int_equal(txn_table_put(&t, r, r, 0, 0, 0, 0, "", 0), 0);
+        assert_int_equal(txn_table_put(&t, r, r, 0, 0, 0, 0, 0, "", 0), 0);
     }
     for (size_t i = 1; i < t.n; i++)
         assert_true(t.v[i - 1].root < t.v[i].root);
@@ -90,7 +89,7 @@ static void test_tombstones_and_compaction(void **state)
     txn_table t;
     memset(&t, 0, sizeof t);
     for (int64_t r = 0; r < 1000; r++)
-        assert_int_equal(txn_table_put(&t, r, r, 0, 0, 0, 0, "G", 1), 0);
+        assert_int_equal(txn_table_put(&t, r, r, 0, 0, 0, 0, 0, "G", 1), 0);
     /* ends keep entries in place (walkers hold pointers) */
     txn_pending *p999 = txn_table_find(&t, 999);
     for (int64_t r = 0; r < 900; r++)
@@ -99,7 +98,7 @@ static void test_tombstones_and_compaction(void **state)
     assert_int_equal(t.live, 100);
     assert_ptr_equal(txn_table_find(&t, 999), p999);
     /* an ended root stays ended, even if a copy of it is seen again */
-    assert_int_equal(txn_table_put(&t, 5, 1005, 0, 0, 0, 3, "G", 1), 0);
+    assert_int_equal(txn_table_put(&t, 5, 1005, 0, 0, 0, 0, 3, "G", 1), 0);
     assert_null(txn_table_find(&t, 5));
     assert_int_equal(t.live, 100);
     txn_table_compact_maybe(&t);
@@ -115,6 +114,68 @@ static void test_tombstones_and_compaction(void **state)
     assert_int_equal(t.n, 100);
     assert_int_equal(t.live, 60);
     txn_table_release(&t);
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    txn_table t;
+    memset(&t, 0, sizeof t);
+    int64_t h, o;
+    txn_table_progress(&t, 40, 17, &h, &o);
+    assert_int_equal(h, 40); /* nothing pending: the queue ends */
+    assert_int_equal(o, 17);
+    assert_int_equal(txn_table_put(&t, 10, 10, 0, 0, -1, 5, 0, "G", 1), 0);
+    assert_int_equal(txn_table_put(&t, 12, 12, 0, 0, -1, 6, 0, "G", 1), 0);
+    assert_int_equal(txn_table_put(&t, 20, 20, 0, 0, -1, 9, 0, "G", 1), 0);
+    txn_table_progress(&t, 40, 17, &h, &o);
+    assert_int_equal(h, 10);
+    assert_int_equal(o, 5);
+    txn_table_done(&t, 10);
+    txn_table_progress(&t, 40, 17, &h, &o);
+    assert_int_equal(h, 12);
+    assert_int_equal(o, 6);
+    /* a root tracked at start-up with an older mark keeps op_from low */
+    assert_int_equal(txn_table_put(&t, 15, 15, 0, 0, -1, 2, 0, "G", 1), 0);
+    txn_table_progress(&t, 40, 17, &h, &o);
+    assert_int_equal(h, 12);
+    assert_int_equal(o, 2);
+    txn_table_release(&t);
+}
+
+static void test_progress_file(void **state)
+{
+    (void)state;
+    int64_t h = -1, o = -1;
+    const char *good = "half=12\nop=7\n";
+    assert_int_equal(txn_progress_parse(good, strlen(good), &h, &o), 0);
+    assert_int_equal(h, 12);
+    assert_int_equal(o, 7);
+    const char *swapped = "op=0\n\nhalf=3";
+    assert_int_equal(txn_progress_parse(swapped, strlen(swapped), &h, &o), 0);
+    assert_int_equal(h, 3);
+    assert_int_equal(o, 0);
+    static const char *bad[] = {"", "half=1\n", "op=1\n", "half=1\nop=x\n",
+                                "half=-1\nop=1\n", "half=1\nop=1\nx=2\n",
+                                "half=1\nhalf=2\nop=1\n", "half=\nop=1\n",
+                                " half=1\nop=1\n", "half=1 \nop=1\n",
+                                "half=99999999999999999999\nop=1\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(txn_progress_parse(bad[i], strlen(bad[i]), &h, &o),
+                         -1);
+    /* random bytes: refused or parsed, never a negative offset */
+    srand(9);
+    char buf[48];
+    for (int it = 0; it < 100000; it++) {
+        size_t n = (size_t)(rand() % 48);
+        for (size_t i = 0; i < n; i++) {
+            static const char al[] = "half=op\n0123456789-x";
+            buf[i] = rand() % 8 ? al[rand() % (sizeof al - 1)] : (char)rand();
+        }
+        h = o = 0;
+        if (txn_progress_parse(buf, n, &h, &o) == 0)
+            assert_true(h >= 0 && o >= 0);
+    }
 }
 
 static void test_due(void **state)
@@ -187,6 +248,8 @@ int main(void)
         cmocka_unit_test(test_copies_update_their_root),
         cmocka_unit_test(test_out_of_order_inserts_stay_sorted),
         cmocka_unit_test(test_tombstones_and_compaction),
+        cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_progress_file),
         cmocka_unit_test(test_due),
         cmocka_unit_test(test_op_bodies),
         cmocka_unit_test(test_op_garbage_is_refused),
