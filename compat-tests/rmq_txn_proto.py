@@ -4,10 +4,12 @@
 #   before: a half message (SEND_MESSAGE_V2, TRAN_MSG=true) is stored but
 #     the real queue's max offset stays 0; sending straight to the half
 #     topic is NO_PERMISSION; END_TRANSACTION with a wrong group, a wrong
-#     tranStateTableOffset, an offset that is no half message, missing or
-#     non-numeric fields, or commitOrRollback=5 is refused (SYSTEM_ERROR /
+#     tranStateTableOffset, an offset that is no half message (inside one,
+#     negative, past the log, a committed record), missing or non-numeric
+#     fields, or commitOrRollback=5 is refused (SYSTEM_ERROR /
 #     INVALID_PARAMETER) and changes nothing; a commit makes it visible
-#     (max offset 1); a second commit and a late rollback are ignored; a
+#     (max offset 1; pulled with sysFlag COMMIT and the half's position as
+#     prepared offset); a second commit and a late rollback are ignored; a
 #     rolled-back half stays invisible and a later commit of it is ignored;
 #     a producer connection (HEART_BEAT producerDataSet) gets
 #     CHECK_TRANSACTION_STATE for an unanswered half, with the header
@@ -119,6 +121,11 @@ if PHASE == "before":
           end(s, tso + 7, clo, 8) == 1)
     check("END at an offset with no half message refused",
           end(s, tso, 123456789, 8) == 1)
+    check("END at an offset inside the half record refused",
+          end(s, tso, clo + 1, 8) == 1)
+    check("END at a negative offset refused", end(s, tso, -5, 8) == 1)
+    check("END at an offset far past the log refused",
+          end(s, tso, 1 << 62, 8) == 1)
     check("END without commitLogOffset refused",
           end(s, tso, clo, 8, drop=["commitLogOffset"]) == 29)
     check("END with a non-numeric offset refused",
@@ -129,6 +136,23 @@ if PHASE == "before":
     check("still nothing visible", max_offset(s) == 0)
     check("END commit accepted", end(s, tso, clo, 8) == 0)
     check("committed: max offset 1", max_offset(s) == 1, max_offset(s))
+    # the committed message's own position is no half message
+    hq, _ = call(s, 30, {"topic": TOPIC, "queueId": "0"})
+    h, b = call(s, 11, {"consumerGroup": "g_proto", "topic": TOPIC,
+                        "queueId": "0", "queueOffset": "0", "maxMsgNums": "1",
+                        "sysFlag": "0", "commitOffset": "0",
+                        "suspendTimeoutMillis": "0", "subscription": "*",
+                        "subVersion": "0"})
+    ok = h["code"] == 0 and len(b) >= 36
+    if ok:
+        (_t, _m, _c, _q, _f, _qo, cpos, sysflag) = struct.unpack(
+            ">iiiiiqqi", b[:40])
+        check("committed record: sysFlag COMMIT, prepared offset = half",
+              sysflag & 0xC == 8 and
+              struct.unpack(">q", b[76:84])[0] == clo, (sysflag, cpos))
+        check("END at the committed record's position refused",
+              end(s, 0, cpos, 8) == 1)
+    check("pull of the committed message", ok, h["code"])
     check("a second commit is accepted", end(s, tso, clo, 8) == 0)
     check("and ignored: max offset still 1", max_offset(s) == 1)
     check("a late rollback is ignored", end(s, tso, clo, 12) == 0 and
