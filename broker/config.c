@@ -141,6 +141,18 @@ static const config_key config_keys[] = {
      "name servers to register with, host:port;host:port (IPv4)"},
     {"namesrvListenPort", NULL, CFG_INT, O(namesrv_port), "9876", 0, 65535,
      "port of the embedded name server in standalone mode (0 disables it)"},
+    {"transactionCheckInterval", NULL, CFG_INT,
+     O(transaction_check_interval_ms), "60000", 100, 86400000,
+     "ms between check-back runs over pending transactional (half) "
+     "messages (RocketMQ 4.x default)"},
+    {"transactionTimeOut", NULL, CFG_INT, O(transaction_timeout_ms), "6000",
+     0, 86400000,
+     "ms a half message waits for END_TRANSACTION before it is checked back "
+     "(CHECK_IMMUNITY_TIME_IN_SECONDS overrides it per message)"},
+    {"transactionCheckMax", NULL, CFG_INT, O(transaction_check_max), "15", 1,
+     1000,
+     "check-backs sent to a live producer before a still-unknown "
+     "transaction is rolled back (kept in TRANS_CHECK_MAX_TIME_TOPIC)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,
      "debug, info, warn or error"},
     {"metricsPort", "metrics.port", CFG_INT, O(metrics_port), "0", 0, 65535,
@@ -475,6 +487,9 @@ static const char *const config_dynamic_keys[] = {
     "auto.create.topics.enable",
     "fetch.max.wait.cap.ms",
     "group.initial.rebalance.delay.ms",
+    "transactionCheckInterval",
+    "transactionTimeOut",
+    "transactionCheckMax",
     NULL,
 };
 

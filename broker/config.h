@@ -62,6 +62,9 @@ typedef struct broker_config {
     int64_t listen_port;
     char *broker_ip;
     char *namesrv_addr;
+    int64_t transaction_check_interval_ms;
+    int64_t transaction_timeout_ms;
+    int64_t transaction_check_max;
     char *log_level;
     char *log_file;
     int64_t metrics_port;

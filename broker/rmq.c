@@ -12,8 +12,9 @@
  * UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, VIEW_MESSAGE_BY_ID
  * (offsetMsgId), QUERY_MESSAGE (by key, through the index),
  * LOCK_BATCH_MQ / UNLOCK_BATCH_MQ (60 s expiry) for orderly consumers,
- * UPDATE_AND_CREATE_TOPIC, GET_ALL_TOPIC_CONFIG, GET_BROKER_RUNTIME_INFO;
- * the broker sends
+ * UPDATE_AND_CREATE_TOPIC, GET_ALL_TOPIC_CONFIG, GET_BROKER_RUNTIME_INFO,
+ * END_TRANSACTION (rmq_txn.c: half messages, op log, check-back with
+ * CHECK_TRANSACTION_STATE); the broker sends
  * NOTIFY_CONSUMER_IDS_CHANGED to a group's members when its membership
  * changes.  Anything else: REQUEST_CODE_NOT_SUPPORTED, so a client knows.
  *
@@ -28,7 +29,7 @@
  *     producers' messages at the same offsets;
  *   - consumer offsets are the one offset store the Kafka groups use.
  *
- * Not yet (issue #4/#5): delay levels and transactions
+ * Not yet (issue #4/#5): delay levels
  * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ
  * (CONSUMER_SEND_MSG_BACK), query by time range, most admin codes.
  *
@@ -70,6 +71,7 @@
 #include "remoting_message.h"
 #include "rmq.h"
 #include "rmq_int.h"
+#include "rmq_txn.h"
 #include "route.h"
 #include "rmq_tls.h"
 #include "tls.h"
@@ -505,6 +507,17 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
                       int64_t born, int32_t reconsume,
                       store_append_result *res, char *uniq_text)
 {
+    return rmq_store_message_ex(b, born_host, q, props, plen, body, flag,
+                                sys_flag, born, reconsume, 0, res, uniq_text);
+}
+
+int rmq_store_message_ex(broker *b, const remoting_host *born_host,
+                         store_queue *q, const uint8_t *props, size_t plen,
+                         buf_view body, int32_t flag, int32_t sys_flag,
+                         int64_t born, int32_t reconsume,
+                         int64_t prepared_txn_offset,
+                         store_append_result *res, char *uniq_text)
+{
     buf_writer pw;
     buf_writer_init(&pw, plen + 80, 0);
     if (plen)
@@ -558,6 +571,7 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
     rmq_host_to_store(born_host, &ar.born_host);
     rmq_host_to_store(&R->store_host, &ar.store_host);
     ar.reconsume_times = reconsume;
+    ar.prepared_txn_offset = prepared_txn_offset;
     ar.properties = pw.p;
     ar.properties_len = (uint32_t)pw.len;
     ar.body = body.ptr;
@@ -613,13 +627,18 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
               NULL, 0);
         return;
     }
-    if (props && remoting_props_find((const uint8_t *)props, plen,
-                                     REMOTING_PROP_TRAN_MSG, &v) &&
-        v.len == 4 && memcmp(v.ptr, "true", 4) == 0) {
+    /* transactions (rmq_txn.c): a TRAN_MSG=true send is a half message */
+    int txn = props && remoting_props_find((const uint8_t *)props, plen,
+                                           REMOTING_PROP_TRAN_MSG, &v) &&
+              v.len == 4 && memcmp(v.ptr, "true", 4) == 0;
+    if (txn && req->code == REMOTING_REQ_SEND_BATCH_MESSAGE) {
         rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
-              "transactional messages are not supported by this Ferry "
-              "version yet",
-              NULL, 0);
+              "batch messages do not support transactions", NULL, 0);
+        return;
+    }
+    if (rmq_txn_is_system_topic(tname)) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_NO_PERMISSION,
+              "sending to a transaction system topic is forbidden", NULL, 0);
         return;
     }
     topic *t = topics_find(b->topics, tname, strlen(tname));
@@ -652,6 +671,25 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
                  t->queues);
         rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER, remark, NULL, 0);
         return;
+    }
+    buf_writer half_props;
+    buf_writer_init(&half_props, 0, 0);
+    if (txn) {
+        const char *pg = rmq_ext_str2(c, req, "a", "producerGroup");
+        char why[160];
+        buf_writer_init(&half_props, plen + 128, 0);
+        if (rmq_txn_half_prepare(b, pg, tname, qid, (const uint8_t *)props,
+                                 plen, &half_props, &q, why,
+                                 sizeof why) != 0) {
+            buf_writer_release(&half_props);
+            rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, why, NULL, 0);
+            return;
+        }
+        if (pg)
+            rmq_txn_producer_seen(c, (const uint8_t *)pg, strlen(pg));
+        props = (const char *)half_props.p;
+        plen = half_props.len;
+        sys_flag &= ~REMOTING_SYSFLAG_TRANSACTION_MASK;
     }
     store_append_result res;
     char uniq_text[80] = "";
@@ -695,6 +733,8 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
                                (const uint8_t *)props, plen, body,
                                flag, sys_flag, born, reconsume, &res,
                                uniq_text);
+        if (rc == 0 && txn)
+            rmq_txn_half_stored(b, &res, (const uint8_t *)props, plen);
         if (rc == 0) {
             first_offset = res.queue_offset;
             char msgid[64];
@@ -704,6 +744,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         }
     }
     buf_write_raw(&ids, "", 1);
+    buf_writer_release(&half_props);
     if (rc != 0) {
         buf_writer_release(&ids);
         log_warn("rmq", c->peer, "append to %s-%d failed: %s", tname, qid,
@@ -1349,6 +1390,9 @@ static void handle_heartbeat(rconn *c, const remoting_header *req,
     snprintf(cid, sizeof cid, "%.*s", (int)hb.client_id.len,
              hb.client_id.ptr ? (const char *)hb.client_id.ptr : "");
     int64_t now = rmq_now_ms();
+    for (int32_t i = 0; i < hb.producer_count; i++)
+        rmq_txn_producer_seen(c, hb.producer_groups[i].ptr,
+                              hb.producer_groups[i].len);
     for (int32_t i = 0; i < hb.consumer_count; i++) {
         const remoting_consumer_data *cd = &hb.consumers[i];
         char group[256];
@@ -1832,6 +1876,9 @@ static int rmq_dispatch_one(rconn *c, const uint8_t *frame, size_t len,
     case REMOTING_REQ_HEART_BEAT:
         handle_heartbeat(c, &req, body);
         return 0;
+    case REMOTING_REQ_END_TRANSACTION:
+        rmq_txn_end(c, &req);
+        return 0;
     case REMOTING_REQ_UNREGISTER_CLIENT: {
         const char *cid = rmq_ext_str(c, &req, "clientID");
         const char *g = rmq_ext_str(c, &req, "consumerGroup");
@@ -2117,6 +2164,7 @@ static void rmq_tick_cb(evutil_socket_t fd, short what, void *arg)
     }
     for (int i = 0; i < nchanged; i++)
         notify_group(changed[i]);
+    rmq_txn_tick(R->b, now);
     if (R->registered_version != topics_version(R->b->topics) ||
         now - R->last_register_ms >= 30000)
         rmq_register();
@@ -2216,6 +2264,8 @@ int rmq_start(broker *b, char *err, size_t errlen)
         if (!R->listeners[1])
             log_warn("rmq", NULL, "old VIP port: %s", e2);
     }
+    if (rmq_txn_start(b, err, errlen) != 0)
+        return -1;
     R->tick = event_new(b->base, -1, EV_PERSIST, rmq_tick_cb, NULL);
     struct timeval sec = {1, 0};
     event_add(R->tick, &sec);
@@ -2256,6 +2306,7 @@ void rmq_stop(broker *b)
     }
     if (R->tick)
         event_free(R->tick);
+    rmq_txn_stop(R->b);
     for (int i = 0; i < R->n_ns; i++)
         if (R->ns[i].bev)
             bufferevent_free(R->ns[i].bev);

@@ -154,6 +154,15 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
                       int64_t born, int32_t reconsume,
                       store_append_result *res, char *uniq_text);
 
+/* The same, with the record's PREPARED TRANSACTION OFFSET (a committed
+ * transactional message: its half record's position). */
+int rmq_store_message_ex(broker *b, const remoting_host *born_host,
+                         store_queue *q, const uint8_t *props, size_t plen,
+                         buf_view body, int32_t flag, int32_t sys_flag,
+                         int64_t born, int32_t reconsume,
+                         int64_t prepared_txn_offset,
+                         store_append_result *res, char *uniq_text);
+
 /* Registers with the name servers now (after a topic change). */
 void rmq_register(void);
 
