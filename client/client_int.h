@@ -91,6 +91,7 @@ struct fclient {
     pthread_mutex_t mu;
     struct event_base *base;
     struct event *sweep_ev;
+    struct event *stop_ev;
     pthread_t io_thread;
     int io_started;
     int closing;

@@ -390,8 +390,10 @@ static int conn_frame(fconn *k, const uint8_t *frame, size_t len)
                               &body) != 0)
         return -1;
     if (!(h.flag & REMOTING_FLAG_RESPONSE)) {
+        pthread_mutex_lock(&c->mu);
         fclient_notify_cb fn = c->notify;
         void *arg = c->notify_arg;
+        pthread_mutex_unlock(&c->mu);
         int known = h.code == REMOTING_REQ_NOTIFY_CONSUMER_IDS_CHANGED;
         if (known && fn)
             fn(arg, &h);
@@ -589,6 +591,17 @@ static void sweep_cb(evutil_socket_t fd, short what, void *arg)
     pending_callback_all(list, FERRY_ERR_TIMEOUT);
 }
 
+/* Activated by fclient_free: a loopbreak from inside the loop, which also
+ * works when the loop had not started yet (event_base_loop clears a
+ * loopbreak requested before it runs). */
+static void stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+    fclient *c = arg;
+    (void)fd;
+    (void)what;
+    event_base_loopbreak(c->base);
+}
+
 static void *io_main(void *arg)
 {
     fclient *c = arg;
@@ -752,8 +765,9 @@ fclient *fclient_new(const ferry_conf *conf, const char *kind, char *errbuf,
         goto fail;
     }
     c->sweep_ev = event_new(c->base, -1, EV_PERSIST, sweep_cb, c);
+    c->stop_ev = event_new(c->base, -1, 0, stop_cb, c);
     struct timeval tv = {0, 50000};
-    if (!c->sweep_ev || event_add(c->sweep_ev, &tv) != 0 ||
+    if (!c->sweep_ev || !c->stop_ev || event_add(c->sweep_ev, &tv) != 0 ||
         pthread_create(&c->io_thread, NULL, io_main, c) != 0) {
         fclient_errbuf(errbuf, errlen, "cannot start the I/O thread");
         goto fail;
@@ -778,7 +792,7 @@ void fclient_free(fclient *c)
     c->closing = 1;
     pthread_mutex_unlock(&c->mu);
     if (c->io_started) {
-        event_base_loopbreak(c->base);
+        event_active(c->stop_ev, EV_READ, 0);
         pthread_join(c->io_thread, NULL);
     }
     /* the loop is stopped: this thread owns everything now */
@@ -803,6 +817,8 @@ void fclient_free(fclient *c)
     }
     if (c->sweep_ev)
         event_free(c->sweep_ev);
+    if (c->stop_ev)
+        event_free(c->stop_ev);
     if (c->base)
         event_base_free(c->base);
     while (c->routes) {

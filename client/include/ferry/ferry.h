@@ -228,8 +228,8 @@ typedef void (*ferry_send_cb)(int err, const ferry_send_result *r,
 /* NULL on failure, with a message in errbuf. */
 FERRY_API ferry_producer *ferry_producer_new(const ferry_conf *conf,
                                              char *errbuf, size_t errlen);
-/* Sends queued async requests' answers (waits up to the request timeout
- * for those in flight), unregisters, closes.  NULL is a no-op. */
+/* Closes: async sends still waiting for their answer get their callback
+ * with FERRY_ERR_STATE, on the calling thread.  NULL is a no-op. */
 FERRY_API void ferry_producer_free(ferry_producer *p);
 
 /* Round robin over the topic's write queues; on failure retries (conf
@@ -250,7 +250,8 @@ FERRY_API int ferry_producer_send_select(ferry_producer *p,
 FERRY_API int ferry_producer_send_async(ferry_producer *p,
                                         const ferry_msg *msg, ferry_send_cb cb,
                                         void *arg);
-/* Fire and forget: no answer, no retry. */
+/* Fire and forget: no answer, no retry (the broker may still refuse it:
+ * nobody hears). */
 FERRY_API int ferry_producer_send_oneway(ferry_producer *p,
                                          const ferry_msg *msg);
 /* SEND_BATCH_MESSAGE: n messages of one topic, stored consecutively in one
