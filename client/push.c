@@ -28,6 +28,13 @@
  *       | retry_at        |  +--> 50 ms timer (flow control)
  *       +-- error --------+--------- pull_done <--+
  *
+ * Orderly (conf.orderly): a pq is "busy" while a consume thread runs a
+ * batch of it, and the others skip its batches, so one queue is consumed
+ * by one callback at a time in pull order.  In CLUSTERING a pq is
+ * consumed only while "locked": LOCK_BATCH_MQ before it is added and again
+ * at every rebalance pass (the broker's lock lasts 60 s), UNLOCK_BATCH_MQ
+ * after its offset is committed on drop and at shutdown.
+ *
  * Rebalancing (CLUSTERING): the group's client ids from a broker, sorted;
  * the topic's read queues sorted by broker name and id; this member takes
  * its slice as Java's AllocateMessageQueueAveragely does.  BROADCASTING
@@ -78,6 +85,8 @@ struct fpq {
     fbatch *head;
     int pulling;
     int64_t retry_at;
+    int locked; /* orderly CLUSTERING: this member holds the broker lock */
+    int busy;   /* consume threads running one of its batches (orderly: 0/1) */
 };
 
 typedef struct floc {
@@ -98,6 +107,7 @@ struct ferry_push_consumer {
     pthread_cond_t work_cond;
     pthread_cond_t service_cond;
     int started, stopping, need_rebalance;
+    int64_t rebalance_soon; /* orderly: a lock was refused, try again */
     pthread_t service;
     pthread_t *workers;
     int worker_count;
@@ -376,21 +386,53 @@ static void batch_finish(fbatch *b)
     pq_unref(pq);
 }
 
+/* mu held: may a consume thread take b now? */
+static int batch_ready(const ferry_push_consumer *pc, const fbatch *b)
+{
+    if (!pc->conf.orderly || b->pq->dropped)
+        return 1;
+    return !b->pq->busy && (b->pq->locked || pc->conf.model ==
+                                                 FERRY_BROADCASTING);
+}
+
+/* mu held: unlink and return the first batch ready to consume, or NULL. */
+static fbatch *take_batch(ferry_push_consumer *pc)
+{
+    fbatch *prev = NULL;
+    for (fbatch *b = pc->queue_head; b; prev = b, b = b->next) {
+        if (!batch_ready(pc, b))
+            continue;
+        if (prev)
+            prev->next = b->next;
+        else
+            pc->queue_head = b->next;
+        if (pc->queue_tail == b)
+            pc->queue_tail = prev;
+        b->next = NULL;
+        return b;
+    }
+    return NULL;
+}
+
 static void *consume_main(void *arg)
 {
     ferry_push_consumer *pc = arg;
 
     pthread_mutex_lock(&pc->mu);
     for (;;) {
-        fbatch *b;
-        while (!pc->queue_head && !pc->stopping)
+        fbatch *b = NULL;
+        while (!pc->stopping && (b = take_batch(pc)) == NULL)
             pthread_cond_wait(&pc->work_cond, &pc->mu);
-        if (pc->stopping)
+        if (pc->stopping) {
+            if (b) { /* not consumed: back to the front */
+                b->next = pc->queue_head;
+                pc->queue_head = b;
+                if (!pc->queue_tail)
+                    pc->queue_tail = b;
+            }
             break;
-        b = pc->queue_head;
-        pc->queue_head = b->next;
-        if (!pc->queue_head)
-            pc->queue_tail = NULL;
+        }
+        b->pq->busy++;
         while (!b->pq->dropped && !pc->stopping) {
             ferry_consume_status st;
             pthread_mutex_unlock(&pc->mu);
@@ -398,7 +440,8 @@ static void *consume_main(void *arg)
             pthread_mutex_lock(&pc->mu);
             if (st == FERRY_CONSUME_SUCCESS)
                 break;
-            /* RECONSUME_LATER: again after a second, locally */
+            /* RECONSUME_LATER: the same messages again after a second
+             * (the queue waits meanwhile when orderly) */
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_sec += 1;
@@ -409,6 +452,7 @@ static void *consume_main(void *arg)
             if (pc->stopping) {
                 /* not consumed: it must not count as consumed; put it back
                  * so the commit stops before it */
+                b->pq->busy--;
                 b->next = pc->queue_head;
                 pc->queue_head = b;
                 if (!pc->queue_tail)
@@ -418,7 +462,9 @@ static void *consume_main(void *arg)
             }
         }
         if (b) {
+            b->pq->busy--;
             batch_finish(b);
+            pthread_cond_broadcast(&pc->work_cond); /* its next batch */
             pthread_mutex_unlock(&pc->mu);
             ferry_msg_list_free(&b->msgs);
             free(b);
@@ -642,6 +688,117 @@ static void unregister(ferry_push_consumer *pc)
     free(addrs);
 }
 
+/* LOCK_BATCH_MQ (lock = 1) or UNLOCK_BATCH_MQ for qs on addr; with lock,
+ * granted[i] says which the broker gave us.  0 or FERRY_ERR_*. */
+static int lock_queues(ferry_push_consumer *pc, const char *addr,
+                       const ferry_queue *qs, int n, int lock, int *granted)
+{
+    remoting_message_queue *mqs;
+    remoting_lock_batch lb;
+    remoting_header h;
+    buf_writer w;
+    fresp resp;
+    int rc;
+
+    if (n <= 0)
+        return 0;
+    mqs = calloc((size_t)n, sizeof(*mqs));
+    if (!mqs)
+        return FERRY_ERR_NOMEM;
+    for (int i = 0; i < n; i++) {
+        mqs[i].topic = remoting_view(qs[i].topic);
+        mqs[i].broker_name = remoting_view(qs[i].broker_name);
+        mqs[i].queue_id = qs[i].queue_id;
+    }
+    memset(&lb, 0, sizeof lb);
+    lb.consumer_group = remoting_view(pc->c->group);
+    lb.client_id = remoting_view(pc->c->client_id);
+    lb.mqs = mqs;
+    lb.mq_count = n;
+    buf_writer_init(&w, 256, 0);
+    rc = remoting_lock_batch_encode(&w, &lb) == 0 ? 0 : FERRY_ERR_NOMEM;
+    free(mqs);
+    if (rc == 0) {
+        fclient_request_init(pc->c, &h,
+                             lock ? REMOTING_REQ_LOCK_BATCH_MQ
+                                  : REMOTING_REQ_UNLOCK_BATCH_MQ);
+        rc = fclient_call(pc->c, addr, &h, w.p, w.len, 0, &resp);
+    }
+    buf_writer_release(&w);
+    if (rc != 0)
+        return rc;
+    rc = fclient_check(&resp.h, REMOTING_RESP_SUCCESS);
+    if (rc == 0 && lock) {
+        remoting_message_queue *ok;
+        int32_t nok;
+        wire_arena a;
+        wire_arena_init(&a, 0, 0);
+        if (remoting_lock_batch_response_decode(resp.body.ptr, resp.body.len,
+                                                &a, &ok, &nok) != 0) {
+            rc = FERRY_ERR_PROTOCOL;
+        } else {
+            for (int i = 0; i < n; i++) {
+                granted[i] = 0;
+                for (int32_t k = 0; k < nok && !granted[i]; k++) {
+                    char t[256], b[128];
+                    fclient_copy(t, sizeof t, ok[k].topic);
+                    fclient_copy(b, sizeof b, ok[k].broker_name);
+                    granted[i] = ok[k].queue_id == qs[i].queue_id &&
+                                 !strcmp(t, qs[i].topic) &&
+                                 !strcmp(b, qs[i].broker_name);
+                }
+            }
+        }
+        wire_arena_release(&a);
+    }
+    fresp_release(&resp);
+    return rc;
+}
+
+static int orderly_locks(const ferry_push_consumer *pc)
+{
+    return pc->conf.orderly && pc->conf.model == FERRY_CLUSTERING;
+}
+
+/* Renew the locks of every assigned queue (every rebalance pass). */
+static void relock_all(ferry_push_consumer *pc)
+{
+    typedef struct item {
+        fpq *pq;
+        ferry_queue q;
+        char addr[128];
+    } item;
+    item *items = NULL;
+    int n = 0, cap = 0;
+
+    if (!orderly_locks(pc))
+        return;
+    pthread_mutex_lock(&pc->mu);
+    for (fpq *pq = pc->pqs; pq; pq = pq->next)
+        cap++;
+    items = cap ? calloc((size_t)cap, sizeof(*items)) : NULL;
+    for (fpq *pq = pc->pqs; items && pq; pq = pq->next) {
+        items[n].pq = pq;
+        items[n].q = pq->q;
+        memcpy(items[n].addr, pq->addr, sizeof items[n].addr);
+        pq->refs++;
+        n++;
+    }
+    pthread_mutex_unlock(&pc->mu);
+    for (int i = 0; i < n; i++) {
+        int granted = 0;
+        int rc = lock_queues(pc, items[i].addr, &items[i].q, 1, 1, &granted);
+        pthread_mutex_lock(&pc->mu);
+        if (rc == 0)
+            items[i].pq->locked = granted;
+        if (granted)
+            pthread_cond_broadcast(&pc->work_cond);
+        pq_unref(items[i].pq);
+        pthread_mutex_unlock(&pc->mu);
+    }
+    free(items);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -777,9 +934,18 @@ static void rebalance_topic(ferry_push_consumer *pc, fsub *sub)
         pthread_mutex_unlock(&pc->mu);
         if (!gone)
             break;
-        commit_offsets(pc, gone);
         pthread_mutex_lock(&pc->mu);
-        gone->dropped = 1;
+        gone->dropped = 1; /* its queued batches are discarded */
+        while (gone->busy) { /* a callback runs: let it finish first */
+            pthread_mutex_unlock(&pc->mu);
+            usleep(5000);
+            pthread_mutex_lock(&pc->mu);
+        }
+        pthread_mutex_unlock(&pc->mu);
+        commit_offsets(pc, gone);
+        if (orderly_locks(pc) && gone->locked)
+            lock_queues(pc, gone->addr, &gone->q, 1, 0, NULL);
+        pthread_mutex_lock(&pc->mu);
         int drop = 2; /* the commit's and the list's */
         if (gone->retry_at) { /* its chain waits for a retry: end it */
             gone->retry_at = 0;
@@ -801,6 +967,14 @@ static void rebalance_topic(ferry_push_consumer *pc, fsub *sub)
             const char *addr = fclient_route_addr(&r, mine[i].broker_name);
             if (have || !*addr)
                 continue;
+            int granted = 1;
+            if (orderly_locks(pc) &&
+                (lock_queues(pc, addr, &mine[i], 1, 1, &granted) != 0 ||
+                 !granted)) {
+                /* its previous owner has not unlocked it yet */
+                pc->rebalance_soon = mono_now() + RETRY_DELAY_MS;
+                continue;
+            }
             int64_t off = initial_offset(pc, &mine[i]);
             if (off < 0)
                 continue;
@@ -814,6 +988,7 @@ static void rebalance_topic(ferry_push_consumer *pc, fsub *sub)
             pq->pulling = 1;
             pq->next_offset = off;
             pq->committed = off;
+            pq->locked = orderly_locks(pc);
             pthread_mutex_lock(&pc->mu);
             pq->next = pc->pqs;
             pc->pqs = pq;
@@ -829,6 +1004,32 @@ static void rebalance(ferry_push_consumer *pc)
 {
     for (int i = 0; i < pc->sub_count; i++)
         rebalance_topic(pc, &pc->subs[i]);
+    relock_all(pc);
+}
+
+/* At shutdown, after the last commit. */
+static void unlock_all(ferry_push_consumer *pc)
+{
+    if (!orderly_locks(pc))
+        return;
+    for (;;) {
+        fpq *pq = NULL;
+        ferry_queue q;
+        char addr[128];
+        pthread_mutex_lock(&pc->mu);
+        for (fpq *k = pc->pqs; k && !pq; k = k->next)
+            if (k->locked)
+                pq = k;
+        if (pq) {
+            pq->locked = 0;
+            q = pq->q;
+            memcpy(addr, pq->addr, sizeof addr);
+        }
+        pthread_mutex_unlock(&pc->mu);
+        if (!pq)
+            return;
+        lock_queues(pc, addr, &q, 1, 0, NULL);
+    }
 }
 
 /* Re-pull queues whose chain waits for a retry (connects if needed). */
@@ -869,7 +1070,10 @@ static void *service_main(void *arg)
             heartbeat(pc);
             next_hb = now + pc->conf.heartbeat_interval_ms;
         }
+        if (pc->rebalance_soon && now >= pc->rebalance_soon)
+            do_rb = 1;
         if (do_rb || now >= next_rb) {
+            pc->rebalance_soon = 0;
             rebalance(pc);
             next_rb = mono_now() + pc->conf.rebalance_interval_ms;
         }
@@ -1072,6 +1276,7 @@ void ferry_push_consumer_free(ferry_push_consumer *pc)
         for (int i = 0; i < pc->worker_count; i++)
             pthread_join(pc->workers[i], NULL);
         commit_offsets(pc, NULL);
+        unlock_all(pc);
         unregister(pc);
     }
     /* no more notifications, pull answers fail with FERRY_ERR_STATE and

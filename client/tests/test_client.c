@@ -7,7 +7,9 @@
  * offsets: min/max/search/commit/committed), push consumer (CLUSTERING
  * once each; a second member joins and both share the queues with the
  * union exactly the sent set; it leaves and the survivor takes every queue;
- * BROADCASTING to both; committed offsets survive a restart; tag filter).
+ * BROADCASTING to both; committed offsets survive a restart; tag filter;
+ * orderly: queue locks split between two members, each queue consumed by
+ * one callback at a time in order, a failed batch retried in place).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -585,6 +587,11 @@ static ferry_consume_status on_msgs(ferry_push_consumer *pc,
     return FERRY_CONSUME_SUCCESS;
 }
 
+static int orderly_next; /* push_new: make the next consumer orderly */
+static ferry_consume_status on_ordered(ferry_push_consumer *pc,
+                                       ferry_rmsg *const *msgs, int count,
+                                       void *arg);
+
 static ferry_push_consumer *push_new(const char *group, const char *topic,
                                      const char *expr,
                                      ferry_message_model model,
@@ -593,16 +600,25 @@ static ferry_push_consumer *push_new(const char *group, const char *topic,
     ferry_conf c;
     char err[256];
     conf_for(&c, group);
+    c.orderly = orderly_next;
+    if (orderly_next) {
+        c.consume_threads = 3;
+        c.consume_batch_size = 2;
+    }
     c.model = model;
     c.consume_from = FERRY_CONSUME_FROM_FIRST_OFFSET;
-    c.consume_threads = 2;
-    c.consume_batch_size = 4;
+    if (!orderly_next) {
+        c.consume_threads = 2;
+        c.consume_batch_size = 4;
+    }
     c.commit_interval_ms = 500;
     c.offset_store_path = store;
     ferry_push_consumer *pc = ferry_push_consumer_new(&c, err, sizeof err);
     assert_non_null(pc);
     assert_int_equal(ferry_push_consumer_subscribe(pc, topic, expr), 0);
-    assert_int_equal(ferry_push_consumer_set_callback(pc, on_msgs, col), 0);
+    assert_int_equal(ferry_push_consumer_set_callback(
+                         pc, orderly_next ? on_ordered : on_msgs, col),
+                     0);
     assert_int_equal(ferry_push_consumer_start(pc), 0);
     return pc;
 }
@@ -808,6 +824,83 @@ static void test_push_resume_and_filter(void **state)
     collector_release(&c2);
 }
 
+/* orderly: per queue, the numbers must arrive in increasing order */
+static pthread_mutex_t order_mu = PTHREAD_MUTEX_INITIALIZER;
+static int order_last[4] = {-1, -1, -1, -1}, order_bad, order_running[4];
+
+static ferry_consume_status on_ordered(ferry_push_consumer *pc,
+                                       ferry_rmsg *const *msgs, int count,
+                                       void *arg)
+{
+    int q = msgs[0]->queue_id;
+    pthread_mutex_lock(&order_mu);
+    if (order_running[q]++)
+        order_bad++; /* two callbacks on one queue at once */
+    pthread_mutex_unlock(&order_mu);
+    usleep(1000); /* widen the window for a wrong interleaving */
+    ferry_consume_status st = on_msgs(pc, msgs, count, arg);
+    pthread_mutex_lock(&order_mu);
+    order_running[q]--;
+    for (int i = 0; st == FERRY_CONSUME_SUCCESS && i < count; i++) {
+        int n = atoi((const char *)msgs[i]->body + 4);
+        if (n / 10 != msgs[i]->queue_id || n % 10 != order_last[q] + 1)
+            order_bad++;
+        order_last[q] = n % 10;
+    }
+    pthread_mutex_unlock(&order_mu);
+    return st;
+}
+
+static void test_push_orderly(void **state)
+{
+    (void)state;
+    create_topic("c_orderly", 4);
+    collector ca, cb;
+    collector_init(&ca);
+    collector_init(&cb);
+    ca.later_once = 1; /* a queue is suspended, then retried in order */
+    orderly_next = 1;
+    ferry_push_consumer *a = push_new("g_orderly", "c_orderly", "*",
+                                      FERRY_CLUSTERING, &ca, NULL);
+    ferry_push_consumer *b = push_new("g_orderly", "c_orderly", "*",
+                                      FERRY_CLUSTERING, &cb, NULL);
+    orderly_next = 0;
+    assert_true(wait_assigned(a, 2, b, 2, 10000));
+
+    ferry_producer *p = producer_new();
+    ferry_queue *qs;
+    int nq;
+    assert_int_equal(ferry_producer_queues(p, "c_orderly", &qs, &nq), 0);
+    assert_int_equal(nq, 4);
+    char body[32];
+    for (int seq = 0; seq < 10; seq++) {
+        for (int q = 0; q < 4; q++) {
+            snprintf(body, sizeof body, "ord-%03d", q * 10 + seq);
+            ferry_msg m = text_msg("c_orderly", NULL, NULL, body);
+            assert_int_equal(ferry_producer_send_to(p, &m, &qs[q], NULL), 0);
+        }
+    }
+    free(qs);
+    ferry_producer_free(p);
+    int64_t deadline = now_ms() + 10000;
+    while (collector_count(&ca) + collector_count(&cb) < 40 &&
+           now_ms() < deadline)
+        usleep(20000);
+    usleep(200000);
+    collector *both[2] = {&ca, &cb};
+    assert_exact(both, 2, "ord", 40);
+    assert_int_equal(collector_count(&ca), 20);
+    assert_int_equal(collector_count(&cb), 20);
+    assert_int_equal(ca.laters, 1);
+    assert_int_equal(order_bad, 0);
+    for (int q = 0; q < 4; q++)
+        assert_int_equal(order_last[q], 9);
+    ferry_push_consumer_free(a);
+    ferry_push_consumer_free(b);
+    collector_release(&ca);
+    collector_release(&cb);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -882,6 +975,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_push_clustering_rebalance),
         cmocka_unit_test(test_push_broadcasting),
         cmocka_unit_test(test_push_resume_and_filter),
+        cmocka_unit_test(test_push_orderly),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -37,8 +37,7 @@
  * server input never aborts: responses go through wire/'s bounds-checked
  * decoders and a malformed one is FERRY_ERR_PROTOCOL.
  *
- * Not done yet (see client/README.md): orderly push consumption
- * (LOCK_BATCH_MQ; the wire encoders exist), transactions, delay levels
+ * Not done yet (see client/README.md): transactions, delay levels
  * (the DELAY property is passed through; Ferry brokers refuse it for now),
  * retry topics (CONSUMER_SEND_MSG_BACK: a RECONSUME_LATER batch is
  * redelivered locally instead), TLS, compressed bodies other than zlib,
@@ -124,6 +123,13 @@ typedef struct ferry_conf {
     int heartbeat_interval_ms;           /* 30000 */
     int commit_interval_ms;              /* 5000 */
     int route_refresh_ms;                /* 30000 */
+    /* push: orderly consumption.  Each queue is consumed by one callback
+     * at a time, in queue order; in CLUSTERING a queue is consumed only
+     * while this member holds the broker's lock on it (LOCK_BATCH_MQ at
+     * assignment and at every rebalance pass, UNLOCK_BATCH_MQ on drop);
+     * FERRY_CONSUME_LATER suspends the queue 1 s and retries the same
+     * messages. */
+    int orderly;
     const char *offset_store_path; /* BROADCASTING: file, or NULL (memory) */
 } ferry_conf;
 
