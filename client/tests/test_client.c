@@ -9,7 +9,8 @@
  * union exactly the sent set; it leaves and the survivor takes every queue;
  * BROADCASTING to both; committed offsets survive a restart; tag filter;
  * orderly: queue locks split between two members, each queue consumed by
- * one callback at a time in order, a failed batch retried in place).
+ * one callback at a time in order, a failed batch retried in place; a new
+ * group starting at the last offset or at a timestamp).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -588,6 +589,8 @@ static ferry_consume_status on_msgs(ferry_push_consumer *pc,
 }
 
 static int orderly_next; /* push_new: make the next consumer orderly */
+static int from_next = FERRY_CONSUME_FROM_FIRST_OFFSET; /* and where from */
+static int64_t from_ts_next;
 static ferry_consume_status on_ordered(ferry_push_consumer *pc,
                                        ferry_rmsg *const *msgs, int count,
                                        void *arg);
@@ -606,7 +609,8 @@ static ferry_push_consumer *push_new(const char *group, const char *topic,
         c.consume_batch_size = 2;
     }
     c.model = model;
-    c.consume_from = FERRY_CONSUME_FROM_FIRST_OFFSET;
+    c.consume_from = (ferry_consume_from)from_next;
+    c.consume_timestamp_ms = from_ts_next;
     if (!orderly_next) {
         c.consume_threads = 2;
         c.consume_batch_size = 4;
@@ -901,6 +905,53 @@ static void test_push_orderly(void **state)
     collector_release(&cb);
 }
 
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A new group starts at the end (LAST_OFFSET) or at a time (TIMESTAMP). */
+static void test_push_consume_from(void **state)
+{
+    (void)state;
+    create_topic("c_from", 2);
+    send_n("c_from", "old", 6, NULL, 0);
+    usleep(50000);
+    int64_t mid = wall_ms();
+    usleep(50000);
+    send_n("c_from", "mid", 4, NULL, 0);
+
+    collector cl, ct;
+    collector_init(&cl);
+    collector_init(&ct);
+    from_next = FERRY_CONSUME_FROM_LAST_OFFSET;
+    ferry_push_consumer *last = push_new("g_from_last", "c_from", "*",
+                                         FERRY_CLUSTERING, &cl, NULL);
+    from_next = FERRY_CONSUME_FROM_TIMESTAMP;
+    from_ts_next = mid;
+    ferry_push_consumer *ts = push_new("g_from_ts", "c_from", "*",
+                                       FERRY_CLUSTERING, &ct, NULL);
+    from_next = FERRY_CONSUME_FROM_FIRST_OFFSET;
+    from_ts_next = 0;
+    assert_true(wait_assigned(last, 2, ts, 2, 10000));
+    send_n("c_from", "new", 4, NULL, 0);
+    assert_int_equal(wait_count(&cl, 4, 10000), 4);
+    assert_int_equal(wait_count(&ct, 8, 10000), 8);
+    usleep(300000);
+    collector *kl[1] = {&cl}, *kt[1] = {&ct};
+    assert_exact(kl, 1, "new", 4);
+    assert_int_equal(collector_count(&cl), 4);
+    assert_exact(kt, 1, "mid", 4);
+    assert_exact(kt, 1, "new", 4);
+    assert_int_equal(collector_count(&ct), 8);
+    ferry_push_consumer_free(last);
+    ferry_push_consumer_free(ts);
+    collector_release(&cl);
+    collector_release(&ct);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -976,6 +1027,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_push_broadcasting),
         cmocka_unit_test(test_push_resume_and_filter),
         cmocka_unit_test(test_push_orderly),
+        cmocka_unit_test(test_push_consume_from),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
