@@ -277,7 +277,7 @@ int main(int argc, char **argv)
     char err[256];
     ferry_conf conf;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             usage();
@@ -303,7 +303,6 @@ int main(int argc, char **argv)
             group = v;
         else
             usage();
-        i++;
     }
     if ((!namesrv || !topic) && strcmp(mode, "raw") != 0)
         usage();
