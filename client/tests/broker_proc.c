@@ -71,9 +71,10 @@ static int port_open(int port)
     return ok;
 }
 
+static int spawn(broker_proc *b, const char *binary);
+
 int broker_proc_start(broker_proc *b, const char *binary)
 {
-    char a_store[320], a_listeners[128], a_listen[64], a_ns[64], logp[300];
     const char *tmp = getenv("TMPDIR");
 
     memset(b, 0, sizeof(*b));
@@ -88,17 +89,25 @@ int broker_proc_start(broker_proc *b, const char *binary)
         return -1;
     snprintf(b->namesrv, sizeof b->namesrv, "127.0.0.1:%d", b->ns_port);
     snprintf(b->addr, sizeof b->addr, "127.0.0.1:%d", b->rmq_port);
+    return spawn(b, binary);
+}
+
+static int spawn(broker_proc *b, const char *binary)
+{
+    char a_store[320], a_listeners[128], a_listen[64], a_ns[64], logp[300];
+
     snprintf(a_store, sizeof a_store, "--storePathRootDir=%s/data", b->dir);
     snprintf(a_listeners, sizeof a_listeners,
              "--listeners=PLAINTEXT://127.0.0.1:%d", b->kafka_port);
     snprintf(a_listen, sizeof a_listen, "--listenPort=%d", b->rmq_port);
     snprintf(a_ns, sizeof a_ns, "--namesrvListenPort=%d", b->ns_port);
     snprintf(logp, sizeof logp, "%s/broker.log", b->dir);
+    b->starts++;
     b->pid = fork();
     if (b->pid < 0)
         return -1;
     if (b->pid == 0) {
-        int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND, 0644);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (fd >= 0) {
             dup2(fd, 1);
@@ -134,10 +143,10 @@ void broker_proc_log_tail(const broker_proc *b)
         fprintf(stderr, "(no broker log)\n");
 }
 
-int broker_proc_stop(broker_proc *b)
+/* SIGTERM, wait (SIGKILL after 20 s); 0 when it exited 0. */
+static int terminate(broker_proc *b)
 {
     int st = 0, rc = -1;
-    char cmd[400];
 
     if (b->pid > 0) {
         kill(b->pid, SIGTERM);
@@ -155,6 +164,21 @@ int broker_proc_stop(broker_proc *b)
             b->pid = 0;
         }
     }
+    return rc;
+}
+
+int broker_proc_restart(broker_proc *b, const char *binary)
+{
+    if (terminate(b) != 0)
+        return -1;
+    return spawn(b, binary);
+}
+
+int broker_proc_stop(broker_proc *b)
+{
+    char cmd[400];
+    int rc = terminate(b);
+
     if (rc != 0)
         broker_proc_log_tail(b);
     if (b->dir[0] && strstr(b->dir, "ferry-client-test.")) {

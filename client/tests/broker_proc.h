@@ -14,10 +14,13 @@ typedef struct broker_proc {
     char dir[256];
     char namesrv[64]; /* "127.0.0.1:port" */
     char addr[64];    /* the broker's remoting address */
+    int starts;
 } broker_proc;
 
 /* 0 when it accepts on both the name-server and remoting ports. */
 int broker_proc_start(broker_proc *b, const char *binary);
+/* Stop cleanly and start again: same ports, same data. */
+int broker_proc_restart(broker_proc *b, const char *binary);
 /* SIGTERM, wait (SIGKILL after 20 s), remove the directory. 0 when it
  * exited 0. */
 int broker_proc_stop(broker_proc *b);

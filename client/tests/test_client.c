@@ -10,7 +10,8 @@
  * BROADCASTING to both; committed offsets survive a restart; tag filter;
  * orderly: queue locks split between two members, each queue consumed by
  * one callback at a time in order, a failed batch retried in place; a new
- * group starting at the last offset or at a timestamp).
+ * group starting at the last offset or at a timestamp; a broker restart
+ * under a producer and a push consumer).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -952,6 +953,41 @@ static void test_push_consume_from(void **state)
     collector_release(&ct);
 }
 
+/* The broker restarts under a producer and a push consumer: both
+ * reconnect (the producer on its next send, the consumer's pulls after
+ * their retry delay) and nothing is lost. */
+static void test_reconnect(void **state)
+{
+    (void)state;
+    create_topic("c_reconn", 2);
+    collector col;
+    collector_init(&col);
+    ferry_push_consumer *c = push_new("g_reconn", "c_reconn", "*",
+                                      FERRY_CLUSTERING, &col, NULL);
+    assert_true(wait_assigned(c, 2, NULL, 0, 10000));
+    ferry_producer *p = producer_new();
+    char body[32];
+    for (int i = 0; i < 10; i++) {
+        if (i == 5) {
+            assert_int_equal(wait_count(&col, 5, 10000), 5);
+            assert_int_equal(broker_proc_restart(&B, broker_bin), 0);
+        }
+        snprintf(body, sizeof body, "rc-%03d", i);
+        ferry_msg m = text_msg("c_reconn", NULL, NULL, body);
+        int rc = ferry_producer_send(p, &m, NULL);
+        if (rc)
+            fprintf(stderr, "send after restart: %s\n", ferry_strerror(rc));
+        assert_int_equal(rc, 0);
+    }
+    ferry_producer_free(p);
+    assert_int_equal(wait_count(&col, 10, 15000), 10);
+    usleep(200000);
+    collector *k[1] = {&col};
+    assert_exact(k, 1, "rc", 10);
+    ferry_push_consumer_free(c);
+    collector_release(&col);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -1028,6 +1064,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_push_resume_and_filter),
         cmocka_unit_test(test_push_orderly),
         cmocka_unit_test(test_push_consume_from),
+        cmocka_unit_test(test_reconnect),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
