@@ -39,13 +39,13 @@ static int bind_port(int port)
     return ntohs(sa.sin_port);
 }
 
-static int free_port(void)
+int free_port(void)
 {
     return bind_port(0);
 }
 
 /* A port p with p - 2 free too (the broker's old "VIP" port). */
-static int free_port_pair(void)
+int free_port_pair(void)
 {
     for (int i = 0; i < 50; i++) {
         int p = free_port();
@@ -55,7 +55,7 @@ static int free_port_pair(void)
     return -1;
 }
 
-static int port_open(int port)
+int port_open(int port)
 {
     struct sockaddr_in sa;
     int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
@@ -187,4 +187,36 @@ int broker_proc_stop(broker_proc *b)
             rc = -1;
     }
     return rc;
+}
+
+pid_t proc_spawn(char *const argv[], const char *log_path)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+        close(fd);
+    }
+    execv(argv[0], argv);
+    _exit(127);
+}
+
+int proc_end(pid_t pid, int sig)
+{
+    int st = 0;
+    if (pid <= 0)
+        return -1;
+    kill(pid, sig);
+    for (int i = 0; i < 200; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        usleep(100000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return -1;
 }

@@ -27,4 +27,15 @@ int broker_proc_stop(broker_proc *b);
 /* Print the tail of the broker log (on failure). */
 void broker_proc_log_tail(const broker_proc *b);
 
+/* Helpers for tests that run more processes. */
+int free_port(void);
+int free_port_pair(void); /* p with p - 2 free too (broker VIP port) */
+int port_open(int port);
+/* fork + exec argv[0] with output appended to log_path, killed with the
+ * test (PR_SET_PDEATHSIG). */
+pid_t proc_spawn(char *const argv[], const char *log_path);
+/* Send sig, wait up to 20 s (then SIGKILL); exit status, 128 + signal, or
+ * -1. */
+int proc_end(pid_t pid, int sig);
+
 #endif
