@@ -1020,12 +1020,22 @@ static void test_errors(void **state)
         fprintf(stderr, "auto-create: %s %s\n", ferry_strerror(rc),
                 ferry_last_remark());
     assert_int_equal(rc, 0);
-    /* the broker refuses delay levels for now: its remark comes back */
-    m.delay_level = 3;
+    /* a broker error comes back with its code and remark */
+    m = text_msg("bad topic!", NULL, NULL, "x");
     rc = ferry_producer_send(p, &m, &r);
     assert_int_equal(rc, FERRY_ERR_BROKER);
     assert_int_equal(ferry_last_response_code(), 13); /* MESSAGE_ILLEGAL */
-    assert_true(strlen(ferry_last_remark()) > 0);
+    assert_true(strstr(ferry_last_remark(), "topic") != NULL);
+    /* DELAY passes through: stored, or refused by a broker without delay
+     * levels (MESSAGE_ILLEGAL with a remark) */
+    m = text_msg("c_auto_created", NULL, NULL, "later");
+    m.delay_level = 3;
+    rc = ferry_producer_send(p, &m, &r);
+    if (rc != 0) {
+        assert_int_equal(rc, FERRY_ERR_BROKER);
+        assert_int_equal(ferry_last_response_code(), 13);
+        assert_true(strlen(ferry_last_remark()) > 0);
+    }
     ferry_producer_free(p);
 }
 
