@@ -37,8 +37,10 @@
  * server input never aborts: responses go through wire/'s bounds-checked
  * decoders and a malformed one is FERRY_ERR_PROTOCOL.
  *
- * Not done yet (see client/README.md): transactions, delay levels
- * (the DELAY property is passed through; Ferry brokers refuse it for now),
+ * Not done yet (see client/README.md): the transactional producer (half
+ * messages, END_TRANSACTION, answering CHECK_TRANSACTION_STATE), delay
+ * levels (the DELAY property is passed through; a broker without them
+ * answers MESSAGE_ILLEGAL),
  * retry topics (CONSUMER_SEND_MSG_BACK: a RECONSUME_LATER batch is
  * redelivered locally instead), TLS, compressed bodies other than zlib,
  * slaves (brokerId != 0).
