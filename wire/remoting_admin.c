@@ -9,6 +9,7 @@
  */
 #include "remoting_admin.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -815,5 +816,54 @@ int remoting_pending_txn_decode(const uint8_t *p, size_t n, wire_arena *a,
         return c.err;
     *out = t;
     *count = cnt;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* KVTable                                                             */
+/* ------------------------------------------------------------------ */
+
+int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
+                             remoting_kv **out, int32_t *count)
+{
+    actx c = {a, 0};
+    json_t *root, *t, *v;
+    const char *key;
+    size_t i = 0;
+    int rc;
+
+    *out = NULL;
+    *count = 0;
+    if ((rc = aload(p, n, &root)) != 0)
+        return rc;
+    t = atyped(&c, root, "table", 0);
+    remoting_kv *kv =
+        t && json_object_size(t) ? acalloc(&c, json_object_size(t),
+                                           sizeof(*kv))
+                                 : NULL;
+    if (kv) {
+        json_object_foreach(t, key, v)
+        {
+            int failed = 0;
+            kv[i].key = remoting_arena_copy(a, key, strlen(key), &failed);
+            if (json_is_integer(v)) {
+                char tmp[32];
+                int len = snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT,
+                                   json_integer_value(v));
+                kv[i].value = remoting_arena_copy(a, tmp, (size_t)len,
+                                                  &failed);
+            } else {
+                kv[i].value = astr_of(&c, v, NULL);
+            }
+            if (failed)
+                afail(&c, BUF_ENOMEM);
+            i++;
+        }
+    }
+    json_decref(root);
+    if (c.err)
+        return c.err;
+    *out = kv;
+    *count = (int32_t)i;
     return 0;
 }

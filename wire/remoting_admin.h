@@ -11,6 +11,7 @@
  *                                                          encode, decode
  *   ResetOffsetBody     INVOKE_BROKER_TO_RESET_OFFSET      encode, decode
  *   pending transactions (Ferry's own code, below)         encode, decode
+ *   KVTable             GET_BROKER_RUNTIME_INFO answer     decode
  *
  * Maps keyed by a MessageQueue are written as fastjson does, with the
  * object itself as the key ({{"brokerName":..,"queueId":..,"topic":..}:
@@ -58,6 +59,12 @@
  */
 uint8_t *remoting_admin_quote_object_keys(const uint8_t *p, size_t n,
                                           size_t *out_n, int *err);
+
+/* KVTable {"table":{"k":"v",...}} (GET_BROKER_RUNTIME_INFO answer); the
+ * encoder is remoting_kv_table_encode.  Values may be strings or
+ * numbers (numbers are kept as their text). */
+int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
+                             remoting_kv **out, int32_t *count);
 
 /* ---- TopicStatsTable, ConsumeStats ---- */
 

@@ -268,6 +268,35 @@ static void test_pending_txn_round_trip(void **state)
     wire_arena_release(&a);
 }
 
+static void test_kv_table_round_trip(void **state)
+{
+    remoting_kv in[2] = {{V("brokerVersionDesc"), V("Ferry 0.1.0")},
+                         {V("commitLogMaxOffset"), V("4096")}};
+    remoting_kv *out;
+    int32_t n;
+    wire_arena a;
+    buf_writer w;
+    (void)state;
+
+    wire_arena_init(&a, 0, 0);
+    buf_writer_init(&w, 0, 0);
+    assert_int_equal(remoting_kv_table_encode(&w, in, 2), 0);
+    assert_int_equal(remoting_kv_table_decode(w.p, w.len, &a, &out, &n), 0);
+    assert_int_equal(n, 2);
+    assert_true(view_is(out[1].value, "4096"));
+    /* numbers are kept as text; other types are refused */
+    const char *num = "{\"table\":{\"k\":12}}";
+    assert_int_equal(remoting_kv_table_decode(U(num), strlen(num), &a, &out,
+                                              &n),
+                     0);
+    assert_true(view_is(out[0].value, "12"));
+    const char *bad = "{\"table\":{\"k\":[1]}}";
+    assert_int_not_equal(
+        remoting_kv_table_decode(U(bad), strlen(bad), &a, &out, &n), 0);
+    buf_writer_release(&w);
+    wire_arena_release(&a);
+}
+
 static void test_decoders_refuse_garbage(void **state)
 {
     static const char *const bad[] = {
@@ -330,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_subscription_groups_round_trip),
         cmocka_unit_test(test_reset_offset_round_trip),
         cmocka_unit_test(test_pending_txn_round_trip),
+        cmocka_unit_test(test_kv_table_round_trip),
         cmocka_unit_test(test_decoders_refuse_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
