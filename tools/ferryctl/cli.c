@@ -104,6 +104,12 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, int n,
             }
         }
         out->value[k] = val;
+        if (out->count[k] == CLI_MAX_REPEAT) {
+            snprintf(err, errlen, "option --%s given more than %d times",
+                     opts[k].name, CLI_MAX_REPEAT);
+            return -1;
+        }
+        out->all[k][out->count[k]++] = val;
     }
     return 0;
 }

@@ -29,6 +29,7 @@ typedef struct cli_opt {
 
 #define CLI_MAX_OPTS 40
 #define CLI_MAX_POS  32
+#define CLI_MAX_REPEAT 16
 
 typedef struct cli_args {
     const char *value[CLI_MAX_OPTS]; /* per option of the table: its value,
@@ -36,12 +37,16 @@ typedef struct cli_args {
                                         if absent */
     const char *pos[CLI_MAX_POS];
     int npos;
+    /* every value of a repeated option (up to CLI_MAX_REPEAT) */
+    const char *all[CLI_MAX_OPTS][CLI_MAX_REPEAT];
+    int count[CLI_MAX_OPTS];
 } cli_args;
 
 /*
  * Parses argv[0..argc) against opts (n entries): "--name value",
  * "--name=value", "-x value", "-xvalue", flags; "--" ends options;
- * everything else is positional.  A repeated option keeps the last value.
+ * everything else is positional.  A repeated option keeps the last value
+ * in value[] and every value in all[] (count[]).
  * 0, or -1 with a message in err.
  */
 int cli_parse(int argc, char **argv, const cli_opt *opts, int n,

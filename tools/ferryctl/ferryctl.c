@@ -946,10 +946,35 @@ static int print_msgs(ctl *c, ferry_rmsg *const *msgs, int n)
     return CTL_OK;
 }
 
+/* An offsetMsgId: hex of store IP (4 or 16 bytes), port (int32, which
+ * must be a port: a UNIQ_KEY has pid and a hash there) and offset. */
 static int is_offset_msg_id(const char *id)
 {
     size_t n = strlen(id);
-    return (n == 32 || n == 56) && strspn(id, "0123456789ABCDEFabcdef") == n;
+    if ((n != 32 && n != 56) || strspn(id, "0123456789ABCDEFabcdef") != n)
+        return 0;
+    char port[9];
+    memcpy(port, id + (n == 32 ? 8 : 32), 8);
+    port[8] = '\0';
+    return strtoul(port, NULL, 16) <= 65535;
+}
+
+/* 1 if key is one of the space-separated keys of m (what QUERY_MESSAGE
+ * matched by hash), or its UNIQ_KEY. */
+static int msg_has_key(const ferry_rmsg *m, const char *key)
+{
+    size_t kl = strlen(key);
+    if (!strcmp(m->msg_id, key))
+        return 1;
+    for (const char *p = m->keys; *p;) {
+        size_t l = strcspn(p, " ");
+        if (l == kl && !memcmp(p, key, kl))
+            return 1;
+        p += l;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
 }
 
 /* A message by offsetMsgId, or by UNIQ_KEY in topic (NULL: offsetMsgId
@@ -1020,6 +1045,24 @@ static int cmd_message_key(ctl *c, cmdctx *x)
                                       &l);
     if (rc != 0)
         return fail(rc, "messages with key %s", x->args.pos[0]);
+    /* the index matches by hash: keep the real matches, as mqadmin does */
+    int kept = 0;
+    ferry_msg_list drop = {NULL, 0};
+    drop.msgs = malloc((size_t)l.count * sizeof(*drop.msgs) + 1);
+    for (int i = 0; i < l.count; i++) {
+        if (msg_has_key(l.msgs[i], x->args.pos[0]))
+            l.msgs[kept++] = l.msgs[i];
+        else if (drop.msgs)
+            drop.msgs[drop.count++] = l.msgs[i];
+    }
+    l.count = kept;
+    ferry_msg_list_free(&drop);
+    if (kept == 0) {
+        ferry_msg_list_free(&l);
+        fprintf(stderr, "ferryctl: no message with key %s in %s\n",
+                x->args.pos[0], opt(x, "topic"));
+        return CTL_NOT_FOUND;
+    }
     rc = print_msgs(c, l.msgs, l.count);
     ferry_msg_list_free(&l);
     return rc;
@@ -1239,13 +1282,15 @@ static int cmd_message_send(ctl *c, cmdctx *x)
         return usage_error("message send: --topic is required");
     if (x->args.npos != 1)
         return usage_error("message send: one body argument expected");
-    /* --prop k=v may repeat: the table keeps the last only, so read argv
-     * positionals of the form k=v after the body instead */
-    const char *pv = opt(x, "prop");
-    if (pv) {
+    int pk = cli_index(x->opts, x->nopts, "prop");
+    for (int i = 0; pk >= 0 && i < x->args.count[pk]; i++) {
+        const char *pv = x->args.all[pk][i];
         const char *eq = strchr(pv, '=');
-        if (!eq || eq == pv)
-            return usage_error("--prop: expected key=value");
+        if (!eq || eq == pv) {
+            for (int k = 0; k < np; k++)
+                free(copies[k]);
+            return usage_error("--prop: expected key=value, got '%s'", pv);
+        }
         copies[np] = strndup(pv, (size_t)(eq - pv));
         props[np].key = copies[np];
         props[np].value = eq + 1;
@@ -1637,7 +1682,7 @@ static const cli_opt o_message_print[] = {
 static const cli_opt o_message_send[] = {
     O("topic", 't', 1, "the topic (required)"),
     O("tag", 0, 1, "the message's tag"), O("key", 'k', 1, "its keys"),
-    O("prop", 0, 1, "one user property key=value")};
+    O("prop", 0, 1, "a user property key=value (repeatable)")};
 static const cli_opt o_message_resend[] = {
     O("group", 'g', 1, "consumer group whose %DLQ% topic holds it (required)"),
     O("id", 0, 1, "offsetMsgId or UNIQ_KEY of the DLQ message"),

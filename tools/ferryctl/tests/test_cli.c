@@ -32,6 +32,8 @@ static void test_parse_long_short_and_positionals(void **state)
     (void)state;
     assert_int_equal(cli_parse(9, argv, opts, 4, &a, err, sizeof err), 0);
     assert_string_equal(a.value[0], "T2"); /* last one wins */
+    assert_int_equal(a.count[0], 2);        /* and both are kept */
+    assert_string_equal(a.all[0][0], "T");
     assert_string_equal(a.value[1], "");
     assert_string_equal(a.value[2], "5");
     assert_null(a.value[3]);
