@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -405,12 +406,27 @@ static json_t *route_json(const ferry_route *r)
     return json_pack("{s:o,s:o}", "brokers", brokers, "queueData", queues);
 }
 
+/* A topic a Kafka client has just created reaches the name servers with
+ * the broker's next registration (within a second): wait up to 3 s for
+ * it before saying it does not exist. */
+static int route_wait(ctl *c, const char *topic, ferry_route **r)
+{
+    int rc;
+    for (int i = 0;; i++) {
+        rc = ferry_admin_route(admin(c), topic, r);
+        if (rc != FERRY_ERR_NO_ROUTE || i == 10)
+            return rc;
+        struct timespec ts = {0, 300 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int cmd_topic_route(ctl *c, cmdctx *x)
 {
     ferry_route *r;
     if (x->args.npos != 1)
         return usage_error("topic route: one topic name expected");
-    int rc = ferry_admin_route(admin(c), x->args.pos[0], &r);
+    int rc = route_wait(c, x->args.pos[0], &r);
     if (rc != 0)
         return fail(rc, "route of topic %s", x->args.pos[0]);
     if (c->json) {
@@ -487,7 +503,12 @@ static int cmd_topic_stats(ctl *c, cmdctx *x)
     if (x->args.npos != 1)
         return usage_error("topic stats: one topic name expected");
     const char *topic = x->args.pos[0];
-    int rc = ferry_admin_topic_stats(admin(c), topic, &s, &n);
+    ferry_route *r;
+    int rc = route_wait(c, topic, &r);
+    if (rc == 0) {
+        ferry_route_free(r);
+        rc = ferry_admin_topic_stats(admin(c), topic, &s, &n);
+    }
     if (rc != 0)
         return fail(rc, "stats of topic %s", topic);
     if (c->json) {
@@ -511,7 +532,7 @@ static int cmd_topic_describe(ctl *c, cmdctx *x)
     if (x->args.npos != 1)
         return usage_error("topic describe: one topic name expected");
     const char *topic = x->args.pos[0];
-    int rc = ferry_admin_route(admin(c), topic, &r);
+    int rc = route_wait(c, topic, &r);
     if (rc != 0)
         return fail(rc, "describing topic %s", topic);
     rc = ferry_admin_topic_stats(admin(c), topic, &s, &n);
@@ -1756,13 +1777,13 @@ static void print_opts(FILE *f, const cli_opt *o, int n)
 {
     for (int i = 0; i < n; i++) {
         char left[64];
-        snprintf(left, sizeof left, "%s%c%s--%s%s",
-                 o[i].short_name ? "-" : "",
-                 o[i].short_name ? o[i].short_name : ' ',
-                 o[i].short_name ? ", " : "  ", o[i].name,
-                 o[i].has_arg ? " VALUE" : "");
-        fprintf(f, "  %-28s %s\n", o[i].short_name ? left : left + 1,
-                o[i].help);
+        if (o[i].short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s", o[i].short_name,
+                     o[i].name, o[i].has_arg ? " VALUE" : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s", o[i].name,
+                     o[i].has_arg ? " VALUE" : "");
+        fprintf(f, "  %-28s %s\n", left, o[i].help);
     }
 }
 
@@ -1782,8 +1803,8 @@ static void help_top(FILE *f)
     fprintf(f, "\noptions (every command):\n");
     print_opts(f, common_opts, NCOMMON);
     fprintf(f, "\nexit codes: 0 ok, 1 usage, 2 not found, 3 broker error, "
-               "4 connection\n'ferryctl NOUN --help' and 'ferryctl NOUN VERB "
-               "--help' say more.\n");
+               "4 connection\n'ferryctl NOUN --help', 'ferryctl NOUN VERB "
+               "--help' and 'ferryctl --help-all' say more.\n");
 }
 
 static void help_noun(FILE *f, const char *noun)
@@ -1802,6 +1823,19 @@ static void help_cmd(FILE *f, const cmd *k)
     print_opts(f, common_opts, NCOMMON);
 }
 
+/* Every command with its options (the man page's COMMANDS section). */
+static void help_all(FILE *f)
+{
+    fprintf(f, "options of every command:\n");
+    print_opts(f, common_opts, NCOMMON);
+    for (int i = 0; i < NCMD; i++) {
+        const cmd *k = &commands[i];
+        fprintf(f, "\nferryctl %s %s %s\n    %s\n", k->noun, k->verb,
+                k->args, k->summary);
+        print_opts(f, k->opts, k->nopts);
+    }
+}
+
 int main(int argc, char **argv)
 {
     ctl c;
@@ -1810,6 +1844,10 @@ int main(int argc, char **argv)
     if (!c.namesrv || !*c.namesrv)
         c.namesrv = "127.0.0.1:9876";
 
+    if (argc == 2 && !strcmp(argv[1], "--help-all")) {
+        help_all(stdout);
+        return CTL_OK;
+    }
     /* leading common options, then NOUN VERB */
     int i = 1;
     cli_args lead;
