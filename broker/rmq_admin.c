@@ -6,7 +6,8 @@
  *   GET_TOPIC_STATS_INFO (202)     min/max offset and last store time per
  *                                  queue
  *   GET_CONSUME_STATS (208)        per queue: broker (end) offset, the
- *                                  group's committed offset (-1: none),
+ *                                  group's committed offset (none: 0, as
+ *                                  RocketMQ writes it, and ferryNoCommit),
  *                                  store time of the last consumed message;
  *                                  any group of the offset store, Kafka or
  *                                  RocketMQ
@@ -321,7 +322,7 @@ static void handle_consume_stats(rconn *c, const remoting_header *req)
     }
     buf_writer w;
     buf_writer_init(&w, 512, 0);
-    remoting_consume_stats_encode(&w, 0.0, co, k);
+    remoting_consume_stats_encode_ferry(&w, 0.0, co, k);
     reply_body(c, req, &w);
     buf_writer_release(&w);
 }

@@ -393,6 +393,8 @@ int remoting_consume_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
                 anum(&c, v, "consumerOffset", 0, INT64_MIN, INT64_MAX);
             o[i].pull_offset =
                 anum(&c, v, "pullOffset", 0, INT64_MIN, INT64_MAX);
+            if (abool(&c, v, "ferryNoCommit", 0))
+                o[i].consumer_offset = o[i].pull_offset = -1;
             o[i].last_timestamp =
                 anum(&c, v, "lastTimestamp", 0, INT64_MIN, INT64_MAX);
             i++;
@@ -415,6 +417,49 @@ static void encode_mq(buf_writer *w, const remoting_message_queue *mq)
     remoting_json_raw(w, ",\"topic\":");
     remoting_json_view(w, mq->topic);
     remoting_json_raw(w, "}");
+}
+
+/* A Java double as fastjson prints it (always with a fraction). */
+static void json_double(buf_writer *w, double v)
+{
+    char tmp[40];
+    int n;
+
+    if (v != v || v > 1e308 || v < -1e308)
+        v = 0;
+    n = snprintf(tmp, sizeof(tmp), "%.17g", v);
+    if (n > 0 && !memchr(tmp, '.', (size_t)n) && !memchr(tmp, 'e', (size_t)n))
+        n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ".0");
+    buf_write_raw(w, tmp, (size_t)n);
+}
+
+int remoting_consume_stats_encode_ferry(buf_writer *w, double consume_tps,
+                                        const remoting_consume_offset *offsets,
+                                        int32_t count)
+{
+    remoting_json_raw(w, "{\"consumeTps\":");
+    json_double(w, consume_tps);
+    remoting_json_raw(w, ",\"offsetTable\":{");
+    for (int32_t i = 0; i < count; i++) {
+        const remoting_consume_offset *o = &offsets[i];
+        int none = o->consumer_offset < 0;
+        if (i)
+            remoting_json_raw(w, ",");
+        encode_mq(w, &o->mq);
+        remoting_json_raw(w, ":{\"brokerOffset\":");
+        remoting_json_i64(w, o->broker_offset);
+        remoting_json_raw(w, ",\"consumerOffset\":");
+        remoting_json_i64(w, none ? 0 : o->consumer_offset);
+        if (none)
+            remoting_json_raw(w, ",\"ferryNoCommit\":true");
+        remoting_json_raw(w, ",\"lastTimestamp\":");
+        remoting_json_i64(w, o->last_timestamp);
+        remoting_json_raw(w, ",\"pullOffset\":");
+        remoting_json_i64(w, none ? 0 : o->pull_offset);
+        remoting_json_raw(w, "}");
+    }
+    remoting_json_raw(w, "}}");
+    return w->err;
 }
 
 int remoting_reset_offset_encode(buf_writer *w,

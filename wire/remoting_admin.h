@@ -70,6 +70,14 @@ int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
 
 int remoting_topic_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
                                 remoting_topic_offset **out, int32_t *count);
+/* ConsumeStats as remoting_consume_stats_encode writes it, except that a
+ * queue without a committed offset (consumer_offset < 0) is written as
+ * RocketMQ's broker writes it, consumerOffset 0 (so Java's
+ * computeTotalDiff is right), with "ferryNoCommit":true beside it, which
+ * remoting_consume_stats_decode turns back into -1. */
+int remoting_consume_stats_encode_ferry(buf_writer *w, double consume_tps,
+                                        const remoting_consume_offset *offsets,
+                                        int32_t count);
 int remoting_consume_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
                                   double *consume_tps,
                                   remoting_consume_offset **out,

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double tps;
     if (remoting_consume_stats_decode(data, size, &a, &tps, &co, &n) == 0) {
         buf_writer_init(&w, 0, 0);
-        if (remoting_consume_stats_encode(&w, tps, co, n) != 0 ||
+        if (remoting_consume_stats_encode_ferry(&w, tps, co, n) != 0 ||
             remoting_consume_stats_decode(w.p, w.len, &a, &tps, &co2, &n2) !=
                 0 ||
             n2 > n)

@@ -184,6 +184,34 @@ static void test_consumer_connection_round_trip(void **state)
     wire_arena_release(&a);
 }
 
+static void test_consume_stats_ferry_marks_no_commit(void **state)
+{
+    remoting_consume_offset in[2] = {
+        {{V("T"), V("b"), 0}, 9, -1, -1, 0},
+        {{V("T"), V("b"), 1}, 9, 4, 4, 7}};
+    remoting_consume_offset *out;
+    double tps;
+    int32_t n;
+    wire_arena a;
+    buf_writer w;
+    (void)state;
+
+    wire_arena_init(&a, 0, 0);
+    buf_writer_init(&w, 0, 0);
+    assert_int_equal(remoting_consume_stats_encode_ferry(&w, 0, in, 2), 0);
+    /* RocketMQ's tools see 0, as the Java broker writes it */
+    assert_non_null(strstr((const char *)w.p,
+                           "\"consumerOffset\":0,\"ferryNoCommit\":true"));
+    assert_int_equal(
+        remoting_consume_stats_decode(w.p, w.len, &a, &tps, &out, &n), 0);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(out[i].consumer_offset,
+                         in[out[i].mq.queue_id].consumer_offset);
+    buf_writer_release(&w);
+    wire_arena_release(&a);
+}
+
 static void test_subscription_groups_round_trip(void **state)
 {
     remoting_subscription_group g[2];
@@ -356,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_topic_stats_round_trip),
         cmocka_unit_test(test_consume_stats_round_trip),
         cmocka_unit_test(test_consumer_connection_round_trip),
+        cmocka_unit_test(test_consume_stats_ferry_marks_no_commit),
         cmocka_unit_test(test_subscription_groups_round_trip),
         cmocka_unit_test(test_reset_offset_round_trip),
         cmocka_unit_test(test_pending_txn_round_trip),
