@@ -105,8 +105,7 @@ static int rmq_members(const char *group)
 
 static int live_members(const char *group)
 {
-    return rmq_members(group) +
-           kafka_group_member_count(group, strlen(group));
+    return rmq_members(group) + kafka_group_member_count(group, strlen(group));
 }
 
 /* ------------------------------------------------------------------ */
@@ -122,8 +121,7 @@ static void handle_topic_stats(rconn *c, const remoting_header *req)
         char remark[300];
         snprintf(remark, sizeof remark, "topic[%s] not exist",
                  tname ? tname : "");
-        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL,
-                  0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL, 0);
         return;
     }
     remoting_topic_offset *to =
@@ -223,8 +221,7 @@ static void assigned_topic(void *arg, buf_view topic_name, int32_t part)
 static void member_topics(void *arg, const kafka_group_member_view *m)
 {
     if (m->assignment)
-        assignment_walk(m->assignment, m->assignment_len, assigned_topic,
-                        arg);
+        assignment_walk(m->assignment, m->assignment_len, assigned_topic, arg);
 }
 
 /* Topics of a RocketMQ member's subscriptions ("topic\tsub\n..."). */
@@ -300,9 +297,8 @@ static void handle_consume_stats(rconn *c, const remoting_header *req)
             continue;
         for (int32_t qi = 0; qi < t->queues && k < rows; qi++) {
             store_queue *q = topics_queue(b->topics, t, qi);
-            const offset_entry *oe =
-                offsets_get(b->offsets, group, strlen(group), t->name,
-                            t->name_len, qi);
+            const offset_entry *oe = offsets_get(
+                b->offsets, group, strlen(group), t->name, t->name_len, qi);
             remoting_consume_offset *o = &co[k++];
             o->mq.topic = V(t->name);
             o->mq.broker_name = V(b->cfg->broker_name);
@@ -310,8 +306,7 @@ static void handle_consume_stats(rconn *c, const remoting_header *req)
             o->broker_offset = q ? store_queue_max_offset(q) : 0;
             o->consumer_offset = oe ? oe->offset : -1;
             o->pull_offset = o->consumer_offset;
-            o->last_timestamp =
-                q && oe ? entry_time(q, oe->offset - 1) : 0;
+            o->last_timestamp = q && oe ? entry_time(q, oe->offset - 1) : 0;
         }
     }
     free(topics);
@@ -407,10 +402,10 @@ static void handle_consumer_connections(rconn *c, const remoting_header *req)
     int nk = kafka_group_member_count(group, strlen(group));
     if (nr + nk == 0) {
         char remark[400];
-        snprintf(remark, sizeof remark,
-                 "the consumer group[%s] not online", group);
-        rmq_reply(c, req, NULL, REMOTING_RESP_CONSUMER_NOT_ONLINE, remark,
-                  NULL, 0);
+        snprintf(remark, sizeof remark, "the consumer group[%s] not online",
+                 group);
+        rmq_reply(c, req, NULL, REMOTING_RESP_CONSUMER_NOT_ONLINE, remark, NULL,
+                  0);
         return;
     }
     conn_collect cc;
@@ -466,9 +461,8 @@ static void handle_consumer_connections(rconn *c, const remoting_header *req)
             p = nl + 1;
         }
     }
-    const char *kstate = nk ? kafka_group_describe(group, kafka_member_conn,
-                                                   &cc)
-                            : NULL;
+    const char *kstate =
+        nk ? kafka_group_describe(group, kafka_member_conn, &cc) : NULL;
     if (nk && cc.topics->n) {
         remoting_subscription *ks = wire_arena_calloc(
             &c->arena, (size_t)(nsubs + cc.topics->n), sizeof *ks);
@@ -511,8 +505,7 @@ typedef struct group_list {
     int32_t n, cap;
 } group_list;
 
-static remoting_subscription_group *group_slot(group_list *gl,
-                                               const char *name)
+static remoting_subscription_group *group_slot(group_list *gl, const char *name)
 {
     for (int32_t i = 0; i < gl->n; i++)
         if (gl->g[i].group_name.len == strlen(name) &&
@@ -594,8 +587,8 @@ static void handle_all_groups(rconn *c, const remoting_header *req)
         char retry[300];
         if (s->ferry_protocol.len)
             continue;
-        snprintf(retry, sizeof retry, "%%RETRY%%%.*s",
-                 (int)s->group_name.len, (const char *)s->group_name.ptr);
+        snprintf(retry, sizeof retry, "%%RETRY%%%.*s", (int)s->group_name.len,
+                 (const char *)s->group_name.ptr);
         if (topics_find(b->topics, retry, strlen(retry)))
             s->ferry_protocol = V("rocketmq");
     }
@@ -626,15 +619,13 @@ static void handle_delete_topic(rconn *c, const remoting_header *req)
         snprintf(remark, sizeof remark,
                  "the topic[%s] is a system topic and cannot be deleted",
                  tname);
-        rmq_reply(c, req, NULL, REMOTING_RESP_NO_PERMISSION, remark, NULL,
-                  0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_NO_PERMISSION, remark, NULL, 0);
         return;
     }
     topic *t = topics_find(b->topics, tname, strlen(tname));
     if (!t) {
         snprintf(remark, sizeof remark, "topic[%s] not exist", tname);
-        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL,
-                  0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL, 0);
         return;
     }
     offsets_delete_topic(b->offsets, t->name, t->name_len);
@@ -679,8 +670,8 @@ static void handle_delete_group(rconn *c, const remoting_header *req)
     int n = offsets_delete_group(b->offsets, group, strlen(group));
     offsets_sync(b->offsets);
     log_info("rmq", c->peer,
-             "deleted consumer group %s (%d committed offsets dropped)",
-             group, n);
+             "deleted consumer group %s (%d committed offsets dropped)", group,
+             n);
     rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
 }
 
@@ -730,13 +721,13 @@ static void handle_reset(rconn *c, const remoting_header *req)
         mode = TO_OFFSET;
     else if (to && strcmp(to, "timestamp")) {
         rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
-                  "ferryTo must be earliest, latest, timestamp or offset",
-                  NULL, 0);
+                  "ferryTo must be earliest, latest, timestamp or offset", NULL,
+                  0);
         return;
     } else if (!to && has_offset && only_q >= 0)
         mode = TO_OFFSET; /* 5.x: an explicit offset for one queue */
-    if (!group || !*group || !tname || !*tname ||
-        (mode == TO_TIME && ts < 0) || (mode == TO_OFFSET && !has_offset)) {
+    if (!group || !*group || !tname || !*tname || (mode == TO_TIME && ts < 0) ||
+        (mode == TO_OFFSET && !has_offset)) {
         rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
                   "group, topic and a timestamp (or ferryTo with an "
                   "offset) are required",
@@ -746,15 +737,14 @@ static void handle_reset(rconn *c, const remoting_header *req)
     topic *t = topics_find(b->topics, tname, strlen(tname));
     if (!t) {
         snprintf(remark, sizeof remark, "topic[%s] not exist", tname);
-        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL,
-                  0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_TOPIC_NOT_EXIST, remark, NULL, 0);
         return;
     }
     if (only_q >= t->queues) {
         snprintf(remark, sizeof remark, "topic[%s] has no queue %d", tname,
                  (int)only_q);
-        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER, remark,
-                  NULL, 0);
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER, remark, NULL,
+                  0);
         return;
     }
     int live = live_members(group);

@@ -177,8 +177,7 @@ static buf_view astr(actx *c, json_t *obj, const char *key, const char *dflt)
     return astr_of(c, json_object_get(obj, key), dflt);
 }
 
-static int64_t anum_of(actx *c, json_t *v, int64_t dflt, int64_t lo,
-                       int64_t hi)
+static int64_t anum_of(actx *c, json_t *v, int64_t dflt, int64_t lo, int64_t hi)
 {
     int64_t x = dflt;
 
@@ -339,10 +338,8 @@ int remoting_topic_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
                 break;
             }
             amq_key(&c, key, &o[i].mq);
-            o[i].min_offset = anum(&c, v, "minOffset", 0, INT64_MIN,
-                                   INT64_MAX);
-            o[i].max_offset = anum(&c, v, "maxOffset", 0, INT64_MIN,
-                                   INT64_MAX);
+            o[i].min_offset = anum(&c, v, "minOffset", 0, INT64_MIN, INT64_MAX);
+            o[i].max_offset = anum(&c, v, "maxOffset", 0, INT64_MIN, INT64_MAX);
             o[i].last_update_timestamp =
                 anum(&c, v, "lastUpdateTimestamp", 0, INT64_MIN, INT64_MAX);
             i++;
@@ -358,8 +355,7 @@ int remoting_topic_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
 
 int remoting_consume_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
                                   double *consume_tps,
-                                  remoting_consume_offset **out,
-                                  int32_t *count)
+                                  remoting_consume_offset **out, int32_t *count)
 {
     actx c = {a, 0};
     json_t *root, *t, *v;
@@ -547,8 +543,8 @@ static void encode_subscription(buf_writer *w, const remoting_subscription *s)
     remoting_json_raw(w, "}");
 }
 
-int remoting_consumer_connection_encode(
-    buf_writer *w, const remoting_consumer_connection *cc)
+int remoting_consumer_connection_encode(buf_writer *w,
+                                        const remoting_consumer_connection *cc)
 {
     remoting_json_raw(w, "{\"connectionSet\":[");
     for (int32_t i = 0; i < cc->connection_count; i++) {
@@ -633,8 +629,8 @@ int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
                 k->client_id = astr(&c, v, "clientId", "");
                 k->client_addr = astr(&c, v, "clientAddr", "");
                 k->language = astr(&c, v, "language", "");
-                k->version = (int32_t)anum(&c, v, "version", 0, INT32_MIN,
-                                           INT32_MAX);
+                k->version =
+                    (int32_t)anum(&c, v, "version", 0, INT32_MIN, INT32_MAX);
                 as = atyped(&c, v, "ferryAssigned", 1);
                 if (as && json_array_size(as) > 0) {
                     k->assigned =
@@ -753,8 +749,7 @@ int remoting_subscription_groups_decode(const uint8_t *p, size_t n,
         return rc;
     t = atyped(&c, root, "subscriptionGroupTable", 0);
     remoting_subscription_group *g =
-        t && json_object_size(t) ? acalloc(&c, json_object_size(t),
-                                           sizeof(*g))
+        t && json_object_size(t) ? acalloc(&c, json_object_size(t), sizeof(*g))
                                  : NULL;
     if (g) {
         json_object_foreach(t, key, v)
@@ -833,9 +828,9 @@ int remoting_pending_txn_decode(const uint8_t *p, size_t n, wire_arena *a,
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
     l = atyped(&c, root, "pendingList", 1);
-    remoting_pending_txn *t =
-        l && json_array_size(l) ? acalloc(&c, json_array_size(l), sizeof(*t))
-                                : NULL;
+    remoting_pending_txn *t = l && json_array_size(l)
+                                  ? acalloc(&c, json_array_size(l), sizeof(*t))
+                                  : NULL;
     if (t) {
         json_array_foreach(l, i, v)
         {
@@ -882,10 +877,9 @@ int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
     t = atyped(&c, root, "table", 0);
-    remoting_kv *kv =
-        t && json_object_size(t) ? acalloc(&c, json_object_size(t),
-                                           sizeof(*kv))
-                                 : NULL;
+    remoting_kv *kv = t && json_object_size(t)
+                          ? acalloc(&c, json_object_size(t), sizeof(*kv))
+                          : NULL;
     if (kv) {
         json_object_foreach(t, key, v)
         {
@@ -895,8 +889,7 @@ int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
                 char tmp[32];
                 int len = snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT,
                                    json_integer_value(v));
-                kv[i].value = remoting_arena_copy(a, tmp, (size_t)len,
-                                                  &failed);
+                kv[i].value = remoting_arena_copy(a, tmp, (size_t)len, &failed);
             } else {
                 kv[i].value = astr_of(&c, v, NULL);
             }

@@ -99,15 +99,15 @@ typedef struct remoting_consumer_connection {
     int32_t connection_count;
     remoting_subscription *subscriptions; /* subscriptionTable values */
     int32_t subscription_count;
-    buf_view consume_type;       /* CONSUME_ACTIVELY / CONSUME_PASSIVELY */
-    buf_view message_model;      /* CLUSTERING / BROADCASTING */
+    buf_view consume_type;  /* CONSUME_ACTIVELY / CONSUME_PASSIVELY */
+    buf_view message_model; /* CLUSTERING / BROADCASTING */
     buf_view consume_from_where;
-    buf_view ferry_protocol;     /* "kafka" / "rocketmq" */
-    buf_view ferry_state;        /* Kafka group state, or "" */
+    buf_view ferry_protocol; /* "kafka" / "rocketmq" */
+    buf_view ferry_state;    /* Kafka group state, or "" */
 } remoting_consumer_connection;
 
-int remoting_consumer_connection_encode(
-    buf_writer *w, const remoting_consumer_connection *cc);
+int remoting_consumer_connection_encode(buf_writer *w,
+                                        const remoting_consumer_connection *cc);
 int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
                                         wire_arena *a,
                                         remoting_consumer_connection *out);
@@ -116,13 +116,13 @@ int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
 
 typedef struct remoting_subscription_group {
     buf_view group_name;
-    int consume_enable;            /* true */
-    int consume_broadcast_enable;  /* true */
-    int consume_message_orderly;   /* false */
-    int32_t retry_queue_nums;      /* 1 */
-    int32_t retry_max_times;       /* 16 */
-    buf_view ferry_protocol;       /* "kafka", "rocketmq", "" */
-    buf_view ferry_state;          /* Kafka state, "Active", "Empty" */
+    int consume_enable;           /* true */
+    int consume_broadcast_enable; /* true */
+    int consume_message_orderly;  /* false */
+    int32_t retry_queue_nums;     /* 1 */
+    int32_t retry_max_times;      /* 16 */
+    buf_view ferry_protocol;      /* "kafka", "rocketmq", "" */
+    buf_view ferry_state;         /* Kafka state, "Active", "Empty" */
     int32_t ferry_members;
 } remoting_subscription_group;
 

@@ -26,8 +26,8 @@ static int short_index(const cli_opt *opts, int n, char c)
     return -1;
 }
 
-int cli_parse(int argc, char **argv, const cli_opt *opts, int n,
-              cli_args *out, char *err, size_t errlen)
+int cli_parse(int argc, char **argv, const cli_opt *opts, int n, cli_args *out,
+              char *err, size_t errlen)
 {
     int only_pos = 0;
 
@@ -166,8 +166,8 @@ int cli_parse_time(const char *s, int64_t now_ms, int64_t *out_ms)
     }
     if (strlen(s) > 8 && strspn(s, "0123456789") == strlen(s))
         return cli_parse_i64(s, 0, INT64_MAX, out_ms);
-    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-        *p++ != '-' || digits(&p, 2, &d))
+    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+        digits(&p, 2, &d))
         return -1;
     if (*p == 'T' || *p == ' ') {
         p++;
@@ -199,8 +199,8 @@ int cli_parse_time(const char *s, int64_t now_ms, int64_t *out_ms)
     if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
         sec > 60)
         return -1;
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-                zs;
+    int64_t t =
+        days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - zs;
     if (t < 0)
         return -1;
     *out_ms = t * 1000 + ms;
@@ -215,9 +215,9 @@ void cli_format_time(int64_t ms, char *buf, size_t len)
         snprintf(buf, len, "-");
         return;
     }
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(ms % 1000));
 }
 
 /* ------------------------------------------------------------------ */
@@ -228,8 +228,8 @@ static int table_row(cli_table *t, const char *const *cells)
 {
     if (t->nrows + 1 >= t->cap) {
         int nc = t->cap ? t->cap * 2 : 16;
-        char **ncells = realloc(t->cells, (size_t)nc * (size_t)t->ncols *
-                                              sizeof(char *));
+        char **ncells =
+            realloc(t->cells, (size_t)nc * (size_t)t->ncols * sizeof(char *));
         if (!ncells)
             return -1;
         t->cells = ncells;
@@ -366,8 +366,10 @@ int cli_is_text(const void *p, size_t n)
             i++;
             continue;
         }
-        int len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                        : (c & 0xF8) == 0xF0 ? 4 : 0;
+        int len = (c & 0xE0) == 0xC0   ? 2
+                  : (c & 0xF0) == 0xE0 ? 3
+                  : (c & 0xF8) == 0xF0 ? 4
+                                       : 0;
         if (!len || c == 0xC0 || c == 0xC1 || c > 0xF4 || i + len > n)
             return 0;
         for (int k = 1; k < len; k++)

@@ -27,8 +27,8 @@ typedef struct cli_opt {
     const char *help; /* one line */
 } cli_opt;
 
-#define CLI_MAX_OPTS 40
-#define CLI_MAX_POS  32
+#define CLI_MAX_OPTS   40
+#define CLI_MAX_POS    32
 #define CLI_MAX_REPEAT 16
 
 typedef struct cli_args {
@@ -49,8 +49,8 @@ typedef struct cli_args {
  * in value[] and every value in all[] (count[]).
  * 0, or -1 with a message in err.
  */
-int cli_parse(int argc, char **argv, const cli_opt *opts, int n,
-              cli_args *out, char *err, size_t errlen);
+int cli_parse(int argc, char **argv, const cli_opt *opts, int n, cli_args *out,
+              char *err, size_t errlen);
 /* Index of option name in opts, or -1. */
 int cli_index(const cli_opt *opts, int n, const char *name);
 

@@ -194,8 +194,8 @@ static const char *opt(const cmdctx *x, const char *name)
     return k < 0 ? NULL : x->args.value[k];
 }
 
-static int opt_i64(const cmdctx *x, const char *name, int64_t dflt,
-                   int64_t lo, int64_t hi, int64_t *out)
+static int opt_i64(const cmdctx *x, const char *name, int64_t dflt, int64_t lo,
+                   int64_t hi, int64_t *out)
 {
     const char *v = opt(x, name);
     *out = dflt;
@@ -230,9 +230,9 @@ static int opt_time(const cmdctx *x, const char *name, int64_t *out)
 
 static int is_system_topic(const char *t)
 {
-    return t[0] == '%' || !strcmp(t, "TBW102") ||
-           !strncmp(t, "RMQ_SYS_", 8) || !strncmp(t, "SCHEDULE_TOPIC", 14) ||
-           !strncmp(t, "rmq_sys_", 8) || !strcmp(t, "OFFSET_MOVED_EVENT") ||
+    return t[0] == '%' || !strcmp(t, "TBW102") || !strncmp(t, "RMQ_SYS_", 8) ||
+           !strncmp(t, "SCHEDULE_TOPIC", 14) || !strncmp(t, "rmq_sys_", 8) ||
+           !strcmp(t, "OFFSET_MOVED_EVENT") ||
            !strcmp(t, "TRANS_CHECK_MAX_TIME_TOPIC");
 }
 
@@ -332,15 +332,13 @@ static int cmd_topic_create(ctl *c, cmdctx *x, int update)
             return CTL_USAGE;
         }
     }
-    rc = ferry_admin_create_topic(admin(c), opt(x, "cluster"),
-                                  opt(x, "broker"), topic, (int)queues,
-                                  (int)queues);
+    rc = ferry_admin_create_topic(admin(c), opt(x, "cluster"), opt(x, "broker"),
+                                  topic, (int)queues, (int)queues);
     if (rc != 0)
-        return fail(rc, "%s topic %s", update ? "updating" : "creating",
-                    topic);
+        return fail(rc, "%s topic %s", update ? "updating" : "creating", topic);
     if (c->json)
-        return print_json(json_pack("{s:s,s:I,s:b}", "topic", topic,
-                                    "queues", (json_int_t)queues,
+        return print_json(json_pack("{s:s,s:I,s:b}", "topic", topic, "queues",
+                                    (json_int_t)queues,
                                     update ? "updated" : "created", 1));
     printf("%s topic %s with %d queues\n", update ? "Updated" : "Created",
            topic, (int)queues);
@@ -366,8 +364,7 @@ static int cmd_topic_delete(ctl *c, cmdctx *x)
     if (rc != 0)
         return fail(rc, "deleting topic %s", topic);
     if (c->json)
-        return print_json(
-            json_pack("{s:s,s:b}", "topic", topic, "deleted", 1));
+        return print_json(json_pack("{s:s,s:b}", "topic", topic, "deleted", 1));
     printf("Deleted topic %s\n", topic);
     return CTL_OK;
 }
@@ -390,19 +387,18 @@ static json_t *route_json(const ferry_route *r)
 {
     json_t *brokers = json_array(), *queues = json_array();
     for (int i = 0; i < r->broker_count; i++)
-        json_array_append_new(
-            brokers, json_pack("{s:s,s:s,s:s}", "cluster",
-                               r->brokers[i].cluster, "broker",
-                               r->brokers[i].name, "addr",
-                               r->brokers[i].addr));
+        json_array_append_new(brokers, json_pack("{s:s,s:s,s:s}", "cluster",
+                                                 r->brokers[i].cluster,
+                                                 "broker", r->brokers[i].name,
+                                                 "addr", r->brokers[i].addr));
     for (int i = 0; i < r->queue_count; i++)
-        json_array_append_new(
-            queues,
-            json_pack("{s:s,s:i,s:i,s:i,s:s}", "broker",
-                      r->queues[i].broker_name, "readQueues",
-                      r->queues[i].read_queues, "writeQueues",
-                      r->queues[i].write_queues, "perm", r->queues[i].perm,
-                      "access", perm_text(r->queues[i].perm)));
+        json_array_append_new(queues,
+                              json_pack("{s:s,s:i,s:i,s:i,s:s}", "broker",
+                                        r->queues[i].broker_name, "readQueues",
+                                        r->queues[i].read_queues, "writeQueues",
+                                        r->queues[i].write_queues, "perm",
+                                        r->queues[i].perm, "access",
+                                        perm_text(r->queues[i].perm)));
     return json_pack("{s:o,s:o}", "brokers", brokers, "queueData", queues);
 }
 
@@ -468,8 +464,7 @@ static json_t *stats_json(const ferry_queue_stats *s, int n, int64_t *total)
             arr, json_pack("{s:s,s:i,s:I,s:I,s:I,s:o,s:I}", "broker",
                            s[i].broker_name, "queue", s[i].queue_id,
                            "minOffset", (json_int_t)s[i].min_offset,
-                           "maxOffset", (json_int_t)s[i].max_offset,
-                           "messages",
+                           "maxOffset", (json_int_t)s[i].max_offset, "messages",
                            (json_int_t)(s[i].max_offset - s[i].min_offset),
                            "lastUpdate", jtime(s[i].last_update_ms),
                            "lastUpdateMs", (json_int_t)s[i].last_update_ms));
@@ -489,8 +484,7 @@ static void stats_table(const ferry_queue_stats *s, int n)
         cli_format_time(s[i].last_update_ms, ts, sizeof ts);
         cli_table_addf(&t, "%s\t%d\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%s",
                        s[i].broker_name, s[i].queue_id, s[i].min_offset,
-                       s[i].max_offset, s[i].max_offset - s[i].min_offset,
-                       ts);
+                       s[i].max_offset, s[i].max_offset - s[i].min_offset, ts);
     }
     cli_table_print(&t, stdout);
     cli_table_release(&t);
@@ -515,9 +509,8 @@ static int cmd_topic_stats(ctl *c, cmdctx *x)
         int64_t total;
         json_t *q = stats_json(s, n, &total);
         free(s);
-        return print_json(json_pack("{s:s,s:o,s:I}", "topic", topic,
-                                    "queues", q, "totalMessages",
-                                    (json_int_t)total));
+        return print_json(json_pack("{s:s,s:o,s:I}", "topic", topic, "queues",
+                                    q, "totalMessages", (json_int_t)total));
     }
     stats_table(s, n);
     free(s);
@@ -586,11 +579,10 @@ static int cmd_group_list(ctl *c, cmdctx *x)
         json_t *arr = json_array();
         for (int i = 0; i < n; i++)
             json_array_append_new(
-                arr, json_pack("{s:s,s:s,s:s,s:i}", "group", g[i].name,
-                               "protocol",
-                               g[i].protocol[0] ? g[i].protocol : "unknown",
-                               "state", g[i].state, "members",
-                               g[i].members));
+                arr,
+                json_pack("{s:s,s:s,s:s,s:i}", "group", g[i].name, "protocol",
+                          g[i].protocol[0] ? g[i].protocol : "unknown", "state",
+                          g[i].state, "members", g[i].members));
         free(g);
         return print_json(json_pack("{s:o}", "groups", arr));
     }
@@ -633,8 +625,8 @@ static int cmd_group_describe(ctl *c, cmdctx *x)
     int rm = ferry_admin_group_members(admin(c), group, &m);
     if (rm != 0 && rm != FERRY_ERR_NOT_FOUND)
         return fail(rm, "members of group %s", group);
-    int rs = ferry_admin_consume_stats(admin(c), group, opt(x, "topic"), &s,
-                                       &n);
+    int rs =
+        ferry_admin_consume_stats(admin(c), group, opt(x, "topic"), &s, &n);
     if (rs != 0 && !(rs == FERRY_ERR_NOT_FOUND && m)) {
         ferry_group_members_free(m);
         return fail(rs, "offsets of group %s", group);
@@ -668,23 +660,20 @@ static int cmd_group_describe(ctl *c, cmdctx *x)
                     as, json_pack("{s:s,s:s,s:i}", "topic",
                                   m->members[i].assigned[k].topic, "broker",
                                   m->members[i].assigned[k].broker_name,
-                                  "queue",
-                                  m->members[i].assigned[k].queue_id));
+                                  "queue", m->members[i].assigned[k].queue_id));
             json_array_append_new(
-                members,
-                json_pack("{s:s,s:s,s:s,s:o}", "clientId",
-                          m->members[i].client_id, "clientAddr",
-                          m->members[i].client_addr, "language",
-                          m->members[i].language, "assigned", as));
+                members, json_pack("{s:s,s:s,s:s,s:o}", "clientId",
+                                   m->members[i].client_id, "clientAddr",
+                                   m->members[i].client_addr, "language",
+                                   m->members[i].language, "assigned", as));
         }
         for (int i = 0; m && i < m->subscription_count; i++)
             json_array_append_new(
                 subs, json_pack("{s:s,s:s}", "topic", m->subscriptions[i].topic,
-                                "expression",
-                                m->subscriptions[i].expression));
+                                "expression", m->subscriptions[i].expression));
         for (int i = 0; i < n; i++) {
-            const ferry_member *o = owner_of(m, s[i].topic, s[i].broker_name,
-                                             s[i].queue_id);
+            const ferry_member *o =
+                owner_of(m, s[i].topic, s[i].broker_name, s[i].queue_id);
             int has = s[i].consumer_offset >= 0;
             int64_t lag = has ? s[i].broker_offset - s[i].consumer_offset : 0;
             if (lag < 0)
@@ -701,16 +690,16 @@ static int cmd_group_describe(ctl *c, cmdctx *x)
                           has ? json_integer(s[i].consumer_offset)
                               : json_null(),
                           "endOffset", (json_int_t)s[i].broker_offset, "lag",
-                          has ? json_integer(lag) : json_null(),
-                          "lastConsumed", jtime(s[i].last_timestamp_ms),
-                          "consumer",
+                          has ? json_integer(lag) : json_null(), "lastConsumed",
+                          jtime(s[i].last_timestamp_ms), "consumer",
                           o ? json_string(o->client_id) : json_null()));
         }
-        json_t *j = json_pack(
-            "{s:s,s:s,s:s,s:i,s:o,s:o,s:o,s:o}", "group", group, "protocol",
-            proto[0] ? proto : "unknown", "state", state, "memberCount", m ? m->member_count : 0,
-            "members", members, "subscriptions", subs, "offsets", offs,
-            "totalLag", any_lag ? json_integer(total) : json_null());
+        json_t *j =
+            json_pack("{s:s,s:s,s:s,s:i,s:o,s:o,s:o,s:o}", "group", group,
+                      "protocol", proto[0] ? proto : "unknown", "state", state,
+                      "memberCount", m ? m->member_count : 0, "members",
+                      members, "subscriptions", subs, "offsets", offs,
+                      "totalLag", any_lag ? json_integer(total) : json_null());
         free(s);
         ferry_group_members_free(m);
         return print_json(j);
@@ -719,9 +708,9 @@ static int cmd_group_describe(ctl *c, cmdctx *x)
            proto[0] ? proto : "protocol unknown", state,
            m ? m->member_count : 0);
     cli_table t;
-    static const char *const h[] = {
-        "TOPIC", "BROKER", "QUEUE",       "CURRENT-OFFSET",
-        "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "LAST-CONSUMED"};
+    static const char *const h[] = {"TOPIC",          "BROKER",         "QUEUE",
+                                    "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+                                    "CONSUMER-ID",    "LAST-CONSUMED"};
     cli_table_init(&t, 8, h);
     for (int i = 0; i < n; i++) {
         const ferry_member *o =
@@ -735,16 +724,15 @@ static int cmd_group_describe(ctl *c, cmdctx *x)
             total += l;
         cli_format_time(s[i].last_timestamp_ms, ts, sizeof ts);
         snprintf(qid, sizeof qid, "%d", s[i].queue_id);
-        const char *row[] = {s[i].topic,
-                             s[i].broker_name,
-                             qid,
-                             has ? fmt_i64(cur, sizeof cur,
-                                           s[i].consumer_offset)
-                                 : "-",
-                             fmt_i64(end, sizeof end, s[i].broker_offset),
-                             has ? fmt_i64(lag, sizeof lag, l) : "-",
-                             o ? o->client_id : "-",
-                             ts};
+        const char *row[] = {
+            s[i].topic,
+            s[i].broker_name,
+            qid,
+            has ? fmt_i64(cur, sizeof cur, s[i].consumer_offset) : "-",
+            fmt_i64(end, sizeof end, s[i].broker_offset),
+            has ? fmt_i64(lag, sizeof lag, l) : "-",
+            o ? o->client_id : "-",
+            ts};
         cli_table_add(&t, row);
     }
     cli_table_print(&t, stdout);
@@ -787,8 +775,7 @@ static int cmd_group_reset(ctl *c, cmdctx *x)
         return usage_error("group reset-offsets: --topic is required");
     int modes = (opt(x, "to-earliest") != NULL) +
                 (opt(x, "to-latest") != NULL) +
-                (opt(x, "to-datetime") != NULL) +
-                (opt(x, "to-offset") != NULL);
+                (opt(x, "to-datetime") != NULL) + (opt(x, "to-offset") != NULL);
     if (modes != 1)
         return usage_error("group reset-offsets: give exactly one of "
                            "--to-earliest, --to-latest, --to-datetime, "
@@ -820,8 +807,8 @@ static int cmd_group_reset(ctl *c, cmdctx *x)
         return fail(rc, "offsets of group %s", group);
     ferry_queue_offset *qo;
     int n;
-    rc = ferry_admin_reset_offsets(admin(c), group, topic, to, value,
-                                   (int)qid, dry, &qo, &n);
+    rc = ferry_admin_reset_offsets(admin(c), group, topic, to, value, (int)qid,
+                                   dry, &qo, &n);
     if (rc != 0) {
         free(s);
         return fail(rc, "resetting offsets of group %s on topic %s", group,
@@ -842,17 +829,16 @@ static int cmd_group_reset(ctl *c, cmdctx *x)
                 cur = s[k].consumer_offset;
         if (c->json) {
             json_array_append_new(
-                arr, json_pack("{s:s,s:s,s:i,s:o,s:I}", "topic",
-                               qo[i].queue.topic, "broker",
-                               qo[i].queue.broker_name, "queue",
-                               qo[i].queue.queue_id, "previousOffset",
-                               cur >= 0 ? json_integer(cur) : json_null(),
-                               "newOffset", (json_int_t)qo[i].offset));
+                arr,
+                json_pack("{s:s,s:s,s:i,s:o,s:I}", "topic", qo[i].queue.topic,
+                          "broker", qo[i].queue.broker_name, "queue",
+                          qo[i].queue.queue_id, "previousOffset",
+                          cur >= 0 ? json_integer(cur) : json_null(),
+                          "newOffset", (json_int_t)qo[i].offset));
         } else {
             char cb[32], nb[32], qb[16];
             snprintf(qb, sizeof qb, "%d", qo[i].queue.queue_id);
-            const char *row[] = {qo[i].queue.topic, qo[i].queue.broker_name,
-                                 qb,
+            const char *row[] = {qo[i].queue.topic, qo[i].queue.broker_name, qb,
                                  cur >= 0 ? fmt_i64(cb, sizeof cb, cur) : "-",
                                  fmt_i64(nb, sizeof nb, qo[i].offset)};
             cli_table_add(&t, row);
@@ -882,8 +868,7 @@ static int cmd_group_delete(ctl *c, cmdctx *x)
     if (rc != 0)
         return fail(rc, "deleting group %s", group);
     if (c->json)
-        return print_json(
-            json_pack("{s:s,s:b}", "group", group, "deleted", 1));
+        return print_json(json_pack("{s:s,s:b}", "group", group, "deleted", 1));
     printf("Deleted group %s (its committed offsets)\n", group);
     return CTL_OK;
 }
@@ -957,8 +942,7 @@ static int print_msgs(ctl *c, ferry_rmsg *const *msgs, int n)
         json_t *arr = json_array();
         for (int i = 0; i < n; i++)
             json_array_append_new(arr, msg_json(msgs[i]));
-        return print_json(json_pack("{s:i,s:o}", "count", n, "messages",
-                                    arr));
+        return print_json(json_pack("{s:i,s:o}", "count", n, "messages", arr));
     }
     for (int i = 0; i < n; i++)
         msg_print(msgs[i]);
@@ -1061,9 +1045,8 @@ static int cmd_message_key(ctl *c, cmdctx *x)
     if (opt_i64(x, "max", 32, 1, 10000, &max) != 0 ||
         opt_time(x, "begin", &begin) < 0 || opt_time(x, "end", &end) < 0)
         return CTL_USAGE;
-    int rc = ferry_admin_query_by_key(admin(c), opt(x, "topic"),
-                                      x->args.pos[0], (int)max, begin, end,
-                                      &l);
+    int rc = ferry_admin_query_by_key(admin(c), opt(x, "topic"), x->args.pos[0],
+                                      (int)max, begin, end, &l);
     if (rc != 0)
         return fail(rc, "messages with key %s", x->args.pos[0]);
     /* the index matches by hash: keep the real matches, as mqadmin does */
@@ -1091,8 +1074,8 @@ static int cmd_message_key(ctl *c, cmdctx *x)
 
 /* Appends up to max messages of q from offset (until end, exclusive, or
  * the queue's end) matching [begin_ms, end_ms] (0: no bound). */
-static int pull_range(ctl *c, const ferry_queue *q, int64_t offset,
-                      int64_t end, int max, int64_t begin_ms, int64_t end_ms,
+static int pull_range(ctl *c, const ferry_queue *q, int64_t offset, int64_t end,
+                      int max, int64_t begin_ms, int64_t end_ms,
                       ferry_msg_list *out)
 {
     while (out->count < max && (end < 0 || offset < end)) {
@@ -1108,8 +1091,8 @@ static int pull_range(ctl *c, const ferry_queue *q, int64_t offset,
             ferry_pull_result_release(&r);
             continue;
         }
-        if (r.status != FERRY_PULL_FOUND && r.status !=
-                                                FERRY_PULL_NO_MATCHED_MSG) {
+        if (r.status != FERRY_PULL_FOUND &&
+            r.status != FERRY_PULL_NO_MATCHED_MSG) {
             ferry_pull_result_release(&r);
             break;
         }
@@ -1178,8 +1161,8 @@ static int cmd_message_print(ctl *c, cmdctx *x)
         rc = pull_range(c, &qs[i], offset, offset + count, (int)count, 0, 0,
                         &part);
         for (int k = 0; k < part.count; k++) {
-            ferry_rmsg **nm = realloc(out.msgs, (size_t)(out.count + 1) *
-                                                    sizeof(*nm));
+            ferry_rmsg **nm =
+                realloc(out.msgs, (size_t)(out.count + 1) * sizeof(*nm));
             if (!nm)
                 break;
             out.msgs = nm;
@@ -1218,18 +1201,17 @@ static int cmd_message_time(ctl *c, cmdctx *x)
     ferry_msg_list out = {NULL, 0};
     for (int i = 0; i < nq && rc == 0 && out.count < max; i++) {
         int64_t from, to;
-        rc = ferry_pull_consumer_search_offset(puller(c), &qs[i], begin,
-                                               &from);
+        rc = ferry_pull_consumer_search_offset(puller(c), &qs[i], begin, &from);
         if (rc == 0)
             rc = ferry_pull_consumer_max_offset(puller(c), &qs[i], &to);
         if (rc != 0)
             break;
         ferry_msg_list part = {NULL, 0};
-        rc = pull_range(c, &qs[i], from, to, (int)(max - out.count), begin,
-                        end, &part);
+        rc = pull_range(c, &qs[i], from, to, (int)(max - out.count), begin, end,
+                        &part);
         for (int k = 0; k < part.count; k++) {
-            ferry_rmsg **nm = realloc(out.msgs, (size_t)(out.count + 1) *
-                                                    sizeof(*nm));
+            ferry_rmsg **nm =
+                realloc(out.msgs, (size_t)(out.count + 1) * sizeof(*nm));
             if (!nm)
                 break;
             out.msgs = nm;
@@ -1250,15 +1232,35 @@ static int cmd_message_time(ctl *c, cmdctx *x)
 /* Properties the broker or client sets: not carried over by resend. */
 static int is_reserved_prop(const char *k)
 {
-    static const char *const reserved[] = {
-        "TAGS", "KEYS", "WAIT", "DELAY", "UNIQ_KEY", "REAL_TOPIC", "REAL_QID",
-        "TRAN_MSG", "PGROUP", "__transactionId__",
-        "TRAN_PREPARED_QUEUE_OFFSET", "TRANSACTION_CHECK_TIMES",
-        "CHECK_IMMUNITY_TIME_IN_SECONDS", "RETRY_TOPIC", "RECONSUME_TIME",
-        "MAX_RECONSUME_TIMES", "MIN_OFFSET", "MAX_OFFSET", "CLUSTER",
-        "MSG_REGION", "TRACE_ON", "CONSUME_START_TIME", "__CRC32#",
-        "DLQ_ORIGIN_TOPIC", "DLQ_ORIGIN_MESSAGE_ID", "ORIGIN_MESSAGE_ID",
-        "INNER_NUM", "INNER_BASE", NULL};
+    static const char *const reserved[] = {"TAGS",
+                                           "KEYS",
+                                           "WAIT",
+                                           "DELAY",
+                                           "UNIQ_KEY",
+                                           "REAL_TOPIC",
+                                           "REAL_QID",
+                                           "TRAN_MSG",
+                                           "PGROUP",
+                                           "__transactionId__",
+                                           "TRAN_PREPARED_QUEUE_OFFSET",
+                                           "TRANSACTION_CHECK_TIMES",
+                                           "CHECK_IMMUNITY_TIME_IN_SECONDS",
+                                           "RETRY_TOPIC",
+                                           "RECONSUME_TIME",
+                                           "MAX_RECONSUME_TIMES",
+                                           "MIN_OFFSET",
+                                           "MAX_OFFSET",
+                                           "CLUSTER",
+                                           "MSG_REGION",
+                                           "TRACE_ON",
+                                           "CONSUME_START_TIME",
+                                           "__CRC32#",
+                                           "DLQ_ORIGIN_TOPIC",
+                                           "DLQ_ORIGIN_MESSAGE_ID",
+                                           "ORIGIN_MESSAGE_ID",
+                                           "INNER_NUM",
+                                           "INNER_BASE",
+                                           NULL};
     for (int i = 0; reserved[i]; i++)
         if (!strcmp(k, reserved[i]))
             return 1;
@@ -1275,11 +1277,11 @@ static int send_and_report(ctl *c, const ferry_msg *msg, const char *what,
         return fail(rc, "%s", what);
     }
     if (c->json) {
-        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I}", "topic",
-                              msg->topic, "msgId", r.msg_id, "offsetMsgId",
-                              r.offset_msg_id, "broker", r.queue.broker_name,
-                              "queue", r.queue.queue_id, "queueOffset",
-                              (json_int_t)r.queue_offset);
+        json_t *j =
+            json_pack("{s:s,s:s,s:s,s:s,s:i,s:I}", "topic", msg->topic, "msgId",
+                      r.msg_id, "offsetMsgId", r.offset_msg_id, "broker",
+                      r.queue.broker_name, "queue", r.queue.queue_id,
+                      "queueOffset", (json_int_t)r.queue_offset);
         if (extra)
             json_object_update(j, extra);
         json_decref(extra);
@@ -1359,8 +1361,7 @@ static int cmd_message_resend(ctl *c, cmdctx *x)
             rc = FERRY_ERR_NOT_FOUND;
             for (int i = 0; i < nq; i++)
                 if (qs[i].queue_id == qid) {
-                    rc = pull_range(c, &qs[i], offset, offset + 1, 1, 0, 0,
-                                    &l);
+                    rc = pull_range(c, &qs[i], offset, offset + 1, 1, 0, 0, &l);
                     break;
                 }
             free(qs);
@@ -1402,11 +1403,10 @@ static int cmd_message_resend(ctl *c, cmdctx *x)
     msg.props = props;
     msg.prop_count = np;
     msg.flag = m->flag;
-    json_t *extra =
-        c->json ? json_pack("{s:s,s:s,s:I}", "resentFrom", m->msg_id,
-                            "dlqTopic", dlq, "dlqOffset",
-                            (json_int_t)m->queue_offset)
-                : NULL;
+    json_t *extra = c->json ? json_pack("{s:s,s:s,s:I}", "resentFrom",
+                                        m->msg_id, "dlqTopic", dlq, "dlqOffset",
+                                        (json_int_t)m->queue_offset)
+                            : NULL;
     rc = send_and_report(c, &msg, "re-sending", extra);
     free(props);
     free(target_copy);
@@ -1452,14 +1452,13 @@ static int cmd_cluster_list(ctl *c, cmdctx *x)
             json_array_append_new(
                 arr, json_pack("{s:s,s:s,s:s,s:o,s:o}", "cluster",
                                r->brokers[i].cluster, "broker",
-                               r->brokers[i].name, "addr",
-                               r->brokers[i].addr, "version",
-                               ver ? json_string(ver) : json_null(),
+                               r->brokers[i].name, "addr", r->brokers[i].addr,
+                               "version", ver ? json_string(ver) : json_null(),
                                "alive", json_boolean(ver != NULL)));
         } else {
             const char *row[] = {r->brokers[i].cluster, r->brokers[i].name,
-                                 r->brokers[i].addr,
-                                 ver ? ver : "(no answer)", max};
+                                 r->brokers[i].addr, ver ? ver : "(no answer)",
+                                 max};
             cli_table_add(&t, row);
         }
         ferry_kv_list_free(&kv);
@@ -1494,8 +1493,7 @@ static int print_kv(ctl *c, ferry_kv_list *kv, const cmdctx *x, int from)
             continue;
         shown++;
         if (c->json) {
-            json_object_set_new(o, kv->kv[i].key,
-                                json_string(kv->kv[i].value));
+            json_object_set_new(o, kv->kv[i].key, json_string(kv->kv[i].value));
         } else {
             const char *row[] = {kv->kv[i].key, kv->kv[i].value};
             cli_table_add(&t, row);
@@ -1533,8 +1531,7 @@ static int cmd_broker_config(ctl *c, cmdctx *x)
     const char *verb = x->args.npos ? x->args.pos[0] : "get";
     if (!strcmp(verb, "get")) {
         ferry_kv_list kv;
-        int rc =
-            ferry_admin_broker_config_get(admin(c), opt(x, "broker"), &kv);
+        int rc = ferry_admin_broker_config_get(admin(c), opt(x, "broker"), &kv);
         if (rc != 0)
             return fail(rc, "broker config");
         rc = print_kv(c, &kv, x, x->args.npos ? 1 : 0);
@@ -1555,15 +1552,14 @@ static int cmd_broker_config(ctl *c, cmdctx *x)
         if (!eq || eq == a) {
             for (int k = 0; k < i; k++)
                 free(keys[k]);
-            return usage_error("broker config set: '%s' is not key=value",
-                               a);
+            return usage_error("broker config set: '%s' is not key=value", a);
         }
         keys[i] = strndup(a, (size_t)(eq - a));
         kv[i].key = keys[i];
         kv[i].value = eq + 1;
     }
-    int rc = ferry_admin_broker_config_update(admin(c), opt(x, "broker"), kv,
-                                              n);
+    int rc =
+        ferry_admin_broker_config_update(admin(c), opt(x, "broker"), kv, n);
     json_t *o = c->json && rc == 0 ? json_object() : NULL;
     for (int i = 0; i < n; i++) {
         if (o)
@@ -1583,8 +1579,7 @@ static int cmd_broker_config(ctl *c, cmdctx *x)
 }
 
 /* offsetMsgId of a CommitLog position on the broker at addr "a.b.c.d:p". */
-static void offset_msg_id(const char *addr, int64_t pos, char *out,
-                          size_t len)
+static void offset_msg_id(const char *addr, int64_t pos, char *out, size_t len)
 {
     unsigned a, b, c, d, port;
     if (sscanf(addr, "%u.%u.%u.%u:%u", &a, &b, &c, &d, &port) != 5) {
@@ -1611,32 +1606,31 @@ static int cmd_txn_pending(ctl *c, cmdctx *x)
             offset_msg_id(p[i].broker_addr, p[i].commit_log_offset, id,
                           sizeof id);
             json_array_append_new(
-                arr, json_pack("{s:s,s:s,s:I,s:I,s:s,s:o,s:i}", "broker",
-                               p[i].broker_name, "producerGroup",
-                               p[i].producer_group, "halfOffset",
-                               (json_int_t)p[i].queue_offset,
-                               "commitLogOffset",
-                               (json_int_t)p[i].commit_log_offset,
-                               "offsetMsgId", id, "firstSeen",
-                               jtime(p[i].first_timestamp_ms), "checks",
-                               p[i].check_times));
+                arr,
+                json_pack("{s:s,s:s,s:I,s:I,s:s,s:o,s:i}", "broker",
+                          p[i].broker_name, "producerGroup",
+                          p[i].producer_group, "halfOffset",
+                          (json_int_t)p[i].queue_offset, "commitLogOffset",
+                          (json_int_t)p[i].commit_log_offset, "offsetMsgId", id,
+                          "firstSeen", jtime(p[i].first_timestamp_ms), "checks",
+                          p[i].check_times));
         }
         free(p);
-        return print_json(json_pack("{s:I,s:o}", "total", (json_int_t)total,
-                                    "pending", arr));
+        return print_json(
+            json_pack("{s:I,s:o}", "total", (json_int_t)total, "pending", arr));
     }
     cli_table t;
-    static const char *const h[] = {"BROKER", "PRODUCER-GROUP", "HALF-OFFSET",
-                                    "FIRST-SEEN", "CHECKS", "OFFSET-MSG-ID"};
+    static const char *const h[] = {"BROKER",      "PRODUCER-GROUP",
+                                    "HALF-OFFSET", "FIRST-SEEN",
+                                    "CHECKS",      "OFFSET-MSG-ID"};
     cli_table_init(&t, 6, h);
     for (int i = 0; i < n; i++) {
         char ts[40], id[64];
         cli_format_time(p[i].first_timestamp_ms, ts, sizeof ts);
-        offset_msg_id(p[i].broker_addr, p[i].commit_log_offset, id,
-                      sizeof id);
-        cli_table_addf(&t, "%s\t%s\t%" PRId64 "\t%s\t%d\t%s",
-                       p[i].broker_name, p[i].producer_group,
-                       p[i].queue_offset, ts, p[i].check_times, id);
+        offset_msg_id(p[i].broker_addr, p[i].commit_log_offset, id, sizeof id);
+        cli_table_addf(&t, "%s\t%s\t%" PRId64 "\t%s\t%d\t%s", p[i].broker_name,
+                       p[i].producer_group, p[i].queue_offset, ts,
+                       p[i].check_times, id);
     }
     cli_table_print(&t, stdout);
     cli_table_release(&t);
@@ -1650,15 +1644,19 @@ static int cmd_txn_pending(ctl *c, cmdctx *x)
 /* ------------------------------------------------------------------ */
 
 static const cli_opt common_opts[] = {
-    {"namesrv", 'n', 1, "name server host:port[;host:port] (env "
-                        "FERRY_NAMESRV, default 127.0.0.1:9876)"},
+    {"namesrv", 'n', 1,
+     "name server host:port[;host:port] (env "
+     "FERRY_NAMESRV, default 127.0.0.1:9876)"},
     {"json", 0, 0, "print one JSON document instead of tables"},
     {"timeout", 0, 1, "request timeout in ms (default 3000)"},
     {"help", 'h', 0, "show this help"},
 };
 #define NCOMMON ((int)(sizeof common_opts / sizeof common_opts[0]))
 
-#define O(n, s, a, h) {n, s, a, h}
+#define O(n, s, a, h)                                                          \
+    {                                                                          \
+        n, s, a, h                                                             \
+    }
 static const cli_opt o_none[] = {O("", 0, 0, "")};
 static const cli_opt o_topic_list[] = {
     O("all", 'a', 0, "include system topics (%RETRY%, %DLQ%, TBW102, ...)")};
@@ -1744,19 +1742,18 @@ static const cmd commands[] = {
     {"group", "describe", cmd_group_describe, o_group_describe,
      N(o_group_describe), "GROUP",
      "members, assigned queues, committed offsets and lag"},
-    {"group", "reset-offsets", cmd_group_reset, o_group_reset,
-     N(o_group_reset), "GROUP",
-     "move a stopped group's offsets (dry run unless --execute)"},
+    {"group", "reset-offsets", cmd_group_reset, o_group_reset, N(o_group_reset),
+     "GROUP", "move a stopped group's offsets (dry run unless --execute)"},
     {"group", "delete", cmd_group_delete, o_cluster, N(o_cluster), "GROUP",
      "drop a stopped group's committed offsets"},
     {"message", "id", cmd_message_id, o_message_id, N(o_message_id), "MSGID",
      "a message by offsetMsgId (or UNIQ_KEY with --topic)"},
-    {"message", "key", cmd_message_key, o_message_key, N(o_message_key),
-     "KEY", "messages by key (KEYS, or a Kafka record key)"},
-    {"message", "time", cmd_message_time, o_message_time, N(o_message_time),
-     "", "messages stored in a time range"},
-    {"message", "print", cmd_message_print, o_message_print,
-     N(o_message_print), "", "messages from a queue offset"},
+    {"message", "key", cmd_message_key, o_message_key, N(o_message_key), "KEY",
+     "messages by key (KEYS, or a Kafka record key)"},
+    {"message", "time", cmd_message_time, o_message_time, N(o_message_time), "",
+     "messages stored in a time range"},
+    {"message", "print", cmd_message_print, o_message_print, N(o_message_print),
+     "", "messages from a queue offset"},
     {"message", "send", cmd_message_send, o_message_send, N(o_message_send),
      "BODY", "send one message"},
     {"message", "resend", cmd_message_resend, o_message_resend,
@@ -1830,8 +1827,8 @@ static void help_all(FILE *f)
     print_opts(f, common_opts, NCOMMON);
     for (int i = 0; i < NCMD; i++) {
         const cmd *k = &commands[i];
-        fprintf(f, "\nferryctl %s %s %s\n    %s\n", k->noun, k->verb,
-                k->args, k->summary);
+        fprintf(f, "\nferryctl %s %s %s\n    %s\n", k->noun, k->verb, k->args,
+                k->summary);
         print_opts(f, k->opts, k->nopts);
     }
 }

@@ -1,8 +1,8 @@
 /*
  * fuzz_remoting_admin.c - the admin body decoders (TopicStatsTable,
  * ConsumeStats, ConsumerConnection, SubscriptionGroupWrapper,
- * ResetOffsetBody, pending transactions, KVTable) and the object-key quoting over
- * arbitrary bytes.  Whatever decodes re-encodes and decodes again to the
+ * ResetOffsetBody, pending transactions, KVTable) and the object-key quoting
+ * over arbitrary bytes.  Whatever decodes re-encodes and decodes again to the
  * same count.
  */
 #include <stddef.h>
@@ -88,8 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (remoting_kv_table_decode(data, size, &a, &kv, &n) == 0) {
         buf_writer_init(&w, 0, 0);
         if (remoting_kv_table_encode(&w, kv, n) != 0 ||
-            remoting_kv_table_decode(w.p, w.len, &a, &kv2, &n2) != 0 ||
-            n2 > n)
+            remoting_kv_table_decode(w.p, w.len, &a, &kv2, &n2) != 0 || n2 > n)
             abort();
         buf_writer_release(&w);
     }

@@ -40,8 +40,8 @@ static void test_quote_object_keys_leaves_strings_alone(void **state)
     size_t n;
     int err;
     (void)state;
-    uint8_t *out = remoting_admin_quote_object_keys(U(in), strlen(in), &n,
-                                                    &err);
+    uint8_t *out =
+        remoting_admin_quote_object_keys(U(in), strlen(in), &n, &err);
     assert_non_null(out);
     assert_int_equal(err, 0);
     const char *want =
@@ -66,8 +66,8 @@ static void test_quote_object_keys_refuses_unbalanced(void **state)
     assert_int_equal(err, BUF_EINVAL);
     char deep[200];
     memset(deep, '{', sizeof deep);
-    assert_null(remoting_admin_quote_object_keys(U(deep), sizeof deep, &n,
-                                                 &err));
+    assert_null(
+        remoting_admin_quote_object_keys(U(deep), sizeof deep, &n, &err));
     assert_int_equal(err, BUF_EINVAL);
 }
 
@@ -186,9 +186,8 @@ static void test_consumer_connection_round_trip(void **state)
 
 static void test_consume_stats_ferry_marks_no_commit(void **state)
 {
-    remoting_consume_offset in[2] = {
-        {{V("T"), V("b"), 0}, 9, -1, -1, 0},
-        {{V("T"), V("b"), 1}, 9, 4, 4, 7}};
+    remoting_consume_offset in[2] = {{{V("T"), V("b"), 0}, 9, -1, -1, 0},
+                                     {{V("T"), V("b"), 1}, 9, 4, 4, 7}};
     remoting_consume_offset *out;
     double tps;
     int32_t n;
@@ -262,8 +261,7 @@ static void test_reset_offset_round_trip(void **state)
     wire_arena_init(&a, 0, 0);
     buf_writer_init(&w, 0, 0);
     assert_int_equal(remoting_reset_offset_encode(&w, in, 2), 0);
-    assert_int_equal(remoting_reset_offset_decode(w.p, w.len, &a, &out, &n),
-                     0);
+    assert_int_equal(remoting_reset_offset_decode(w.p, w.len, &a, &out, &n), 0);
     assert_int_equal(n, 2);
     for (int i = 0; i < 2; i++)
         assert_int_equal(out[i].offset, in[out[i].mq.queue_id].offset);
@@ -314,9 +312,8 @@ static void test_kv_table_round_trip(void **state)
     assert_true(view_is(out[1].value, "4096"));
     /* numbers are kept as text; other types are refused */
     const char *num = "{\"table\":{\"k\":12}}";
-    assert_int_equal(remoting_kv_table_decode(U(num), strlen(num), &a, &out,
-                                              &n),
-                     0);
+    assert_int_equal(
+        remoting_kv_table_decode(U(num), strlen(num), &a, &out, &n), 0);
     assert_true(view_is(out[0].value, "12"));
     const char *bad = "{\"table\":{\"k\":[1]}}";
     assert_int_not_equal(

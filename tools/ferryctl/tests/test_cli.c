@@ -25,21 +25,22 @@ static const cli_opt opts[] = {
 
 static void test_parse_long_short_and_positionals(void **state)
 {
-    char *argv[] = {"g1", "--topic", "T", "--execute", "-tT2", "--to-offset=5",
-                    "-5", "--", "--json"};
+    char *argv[] = {"g1",        "--topic", "T",
+                    "--execute", "-tT2",    "--to-offset=5",
+                    "-5",        "--",      "--json"};
     cli_args a;
     char err[128];
     (void)state;
     assert_int_equal(cli_parse(9, argv, opts, 4, &a, err, sizeof err), 0);
     assert_string_equal(a.value[0], "T2"); /* last one wins */
-    assert_int_equal(a.count[0], 2);        /* and both are kept */
+    assert_int_equal(a.count[0], 2);       /* and both are kept */
     assert_string_equal(a.all[0][0], "T");
     assert_string_equal(a.value[1], "");
     assert_string_equal(a.value[2], "5");
     assert_null(a.value[3]);
     assert_int_equal(a.npos, 3);
     assert_string_equal(a.pos[0], "g1");
-    assert_string_equal(a.pos[1], "-5"); /* a negative number */
+    assert_string_equal(a.pos[1], "-5");     /* a negative number */
     assert_string_equal(a.pos[2], "--json"); /* after -- */
 }
 
