@@ -50,8 +50,9 @@ static void test_quote_object_keys_leaves_strings_alone(void **state)
     assert_memory_equal(out, want, n);
     free(out);
     /* nothing to quote: NULL, no error */
-    assert_null(remoting_admin_quote_object_keys(U("{\"a\":[{\"b\":1}]}"), 17,
-                                                 &n, &err));
+    const char *plain = "{\"a\":[{\"b\":1}]}";
+    assert_null(
+        remoting_admin_quote_object_keys(U(plain), strlen(plain), &n, &err));
     assert_int_equal(err, 0);
 }
 
