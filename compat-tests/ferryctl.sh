@@ -3,7 +3,8 @@
 # subcommand once, asserting on its --json output (python3) and on exit
 # codes; lag of a Kafka group (kcat -G) and of a RocketMQ group (libferry's
 # push consumer); reset-offsets (dry run, refused while members are live,
-# then --execute) honoured by kcat, which reads everything again.
+# then --execute) honoured by kcat, which reads everything again; bad
+# input for the admin codes (rmq_admin_garbage.py).
 #
 # env: FERRY_BROKER, FERRYCTL (ferryctl), FERRY_PUSH_EXAMPLE
 # (ferry_example_push_consumer)
@@ -14,9 +15,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 ferry_require kcat "${FERRYCTL:?FERRYCTL is not set}" \
     "${FERRY_PUSH_EXAMPLE:?FERRY_PUSH_EXAMPLE is not set}"
 nsport=$(free_port)
+rport=$(free_port)
 unset FERRY_NAMESRV
 ferry_start --standalone --namesrvListenPort="$nsport" \
-    --listenPort="$(free_port)" --auto.create.topics.enable=true
+    --listenPort="$rport" --auto.create.topics.enable=true
 K=127.0.0.1:$FERRY_PORT
 NS=127.0.0.1:$nsport
 W=$FERRY_WORK
@@ -208,6 +210,9 @@ ctl txn pending
 check 'd["total"] == 1 and d["pending"][0]["producerGroup"] == "pgx"' "txn pending"
 ctl message id "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pending"][0]["offsetMsgId"])' "$W/out.json")"
 check 'd["messages"][0]["body"] == "half"' "the pending half by its offsetMsgId"
+
+# ---- bad input for the admin codes, on the live broker ----------------
+step 60 "admin code garbage" python3 "$here/rmq_admin_garbage.py" "$rport" ktopic
 
 # ---- deletes ----------------------------------------------------------
 say "deletes"
