@@ -13,7 +13,9 @@
  *                                  RocketMQ
  *   GET_CONSUMER_CONNECTION_LIST (203)  RocketMQ members (heartbeats), or
  *                                  Kafka members with their assignment in
- *                                  "ferryAssigned"; CONSUMER_NOT_ONLINE if
+ *                                  "ferryAssigned" (RocketMQ members: the
+ *                                  queues they hold locks on, orderly
+ *                                  consumers only); CONSUMER_NOT_ONLINE if
  *                                  the group has none
  *   GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201)  every group known: offset store,
  *                                  Kafka coordinator, RocketMQ heartbeats
@@ -438,6 +440,18 @@ static void handle_consumer_connections(rconn *c, const remoting_header *req)
         k->client_id = V(m->client_id);
         k->client_addr = V(mc ? mc->peer : "");
         k->language = V("OTHER");
+        /* queues are chosen by the clients; the broker knows them only
+         * for orderly consumers, through their live queue locks */
+        cc.mqs = NULL;
+        cc.nmq = cc.capmq = 0;
+        int64_t now = rmq_now_ms();
+        for (rlock *l = R->locks; l; l = l->next)
+            if (!strcmp(l->group, group) &&
+                !strcmp(l->client_id, m->client_id) &&
+                now - l->last_ms <= RMQ_LOCK_EXPIRE_MS)
+                assigned_mq(&cc, V(l->topic), l->queue_id);
+        k->assigned = cc.mqs;
+        k->assigned_count = cc.nmq;
         if (!first)
             first = m;
     }

@@ -3,7 +3,9 @@
 # broker's RocketMQ face (rmq_admin.c): each case gets the expected error
 # code (or a closed connection where said), and the broker keeps
 # answering a well-behaved request on another connection.  TOPIC is an
-# existing topic with messages.
+# existing topic with messages.  Last, a hand-made orderly member (a
+# heartbeat and a queue lock) is listed with its locked queue as its
+# assignment.
 import json
 import socket
 import struct
@@ -22,21 +24,28 @@ def frame(code, opaque, ext=None, body=b""):
 
 
 def answer(s):
+    """-> (code, body) of the next response (the broker's own one-way
+    requests, NOTIFY_CONSUMER_IDS_CHANGED, are skipped), or (None, b"")
+    if the connection closed"""
     buf = b""
     try:
-        while len(buf) < 8:
-            d = s.recv(65536)
-            if not d:
-                return None, b""
-            buf += d
-        n, hw = struct.unpack(">ii", buf[:8])
-        while len(buf) < 4 + n:
-            d = s.recv(65536)
-            if not d:
-                return None, b""
-            buf += d
-        hl = hw & 0xFFFFFF
-        return json.loads(buf[8:8 + hl]).get("code"), buf[8 + hl:4 + n]
+        while True:
+            while len(buf) < 8:
+                d = s.recv(65536)
+                if not d:
+                    return None, b""
+                buf += d
+            n, hw = struct.unpack(">ii", buf[:8])
+            while len(buf) < 4 + n:
+                d = s.recv(65536)
+                if not d:
+                    return None, b""
+                buf += d
+            hl = hw & 0xFFFFFF
+            h = json.loads(buf[8:8 + hl])
+            body, buf = buf[8 + hl:4 + n], buf[4 + n:]
+            if h.get("flag", 0) & 1:
+                return h.get("code"), body
     except (socket.timeout, ConnectionResetError):
         return None, b""
 
@@ -110,6 +119,33 @@ if got != 26:
 got, body = call(frame(60001, 5))
 if got != 0 or b"pendingList" not in body:
     FAILS.append("pending transactions: %r %r" % (got, body[:100]))
+# an orderly member's locked queues are its known assignment
+s = socket.create_connection(("127.0.0.1", PORT), timeout=10)
+hb = {"clientID": "127.0.0.1@orderly#1", "producerDataSet": [],
+      "consumerDataSet": [{"groupName": "og", "consumeType":
+                           "CONSUME_PASSIVELY", "messageModel": "CLUSTERING",
+                           "consumeFromWhere": "CONSUME_FROM_LAST_OFFSET",
+                           "unitMode": False, "subscriptionDataSet": [
+                               {"topic": TOPIC, "subString": "*"}]}]}
+s.sendall(frame(34, 6, {}, json.dumps(hb).encode()))
+got, _ = answer(s)
+lock = {"consumerGroup": "og", "clientId": "127.0.0.1@orderly#1",
+        "onlyThisBroker": False,
+        "mqSet": [{"topic": TOPIC, "brokerName": "broker-a", "queueId": 0}]}
+s.sendall(frame(41, 7, {}, json.dumps(lock).encode()))
+got2, body = answer(s)
+if got != 0 or got2 != 0 or b'"queueId":0' not in body:
+    FAILS.append("heartbeat / lock: %r %r %r" % (got, got2, body[:200]))
+got, body = call(frame(203, 8, {"consumerGroup": "og"}))
+text = body.decode("utf-8", "replace")
+if got != 0 or '"ferryAssigned":[{"brokerName":"broker-a","queueId":0,' \
+        '"topic":"%s"}]' % TOPIC not in text or '"ferryProtocol":"rocketmq"' \
+        not in text:
+    FAILS.append("an orderly member's locked queue as its assignment: %r %s"
+                 % (got, text[:400]))
+else:
+    print("ok   orderly member: its locked queue is its assignment")
+s.close()
 print("rmq admin garbage: %d failed" % len(FAILS))
 for f in FAILS:
     print("  " + f)
