@@ -19,9 +19,9 @@
  *                                  the group has none
  *   GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201)  every group known: offset store,
  *                                  Kafka coordinator, RocketMQ heartbeats
- *   DELETE_TOPIC_IN_BROKER (215)   registry entry, queues and offsets; the
- *                                  next registration drops it from the name
- *                                  servers (clients also send 216 there)
+ *   DELETE_TOPIC_IN_BROKER (215)   registry entry, queues and offsets, and
+ *                                  the topic at the embedded and namesrvAddr
+ *                                  name servers (clients also send 216)
  *   DELETE_SUBSCRIPTIONGROUP (207) drops the group's offsets; refused while
  *                                  it has live members
  *   INVOKE_BROKER_TO_RESET_OFFSET (222)  see handle_reset
@@ -38,8 +38,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/bufferevent.h>
+
 #include "kafka_int.h"
 #include "log.h"
+#include "namesrv.h"
 #include "offsets.h"
 #include "remoting_admin.h"
 #include "remoting_headers.h"
@@ -619,6 +622,44 @@ static void handle_all_groups(rconn *c, const remoting_header *req)
 /* DELETE_TOPIC_IN_BROKER, DELETE_SUBSCRIPTIONGROUP                    */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A registration only adds and updates topics at a name server (as
+ * RocketMQ's does), so a deleted topic is taken out explicitly: from the
+ * embedded name server in-process, and with DELETE_TOPIC_IN_NAMESRV on
+ * every namesrvAddr link (its answer is read and dropped by rmq.c's
+ * ns_link_read_cb; a link not connected now misses it, and clients
+ * such as ferryctl and mqadmin send 216 to every name server anyway).
+ */
+static void unregister_topic(broker *b, const char *tname)
+{
+    if (b->namesrv)
+        namesrv_delete_topic_local(b->namesrv, tname, b->cfg->cluster_name);
+    for (int i = 0; i < R->n_ns; i++) {
+        ns_link *l = &R->ns[i];
+        if (!l->bev)
+            continue;
+        wire_arena a;
+        wire_arena_init(&a, 512, 1u << 16);
+        remoting_header h;
+        memset(&h, 0, sizeof h);
+        h.code = REMOTING_REQ_DELETE_TOPIC_IN_NAMESRV;
+        h.language = REMOTING_LANG_CPP;
+        h.version = REMOTING_VERSION_CURRENT;
+        h.opaque = ++l->opaque;
+        h.remark.is_null = 1;
+        remoting_ext_add_str(&h, &a, "topic", tname);
+        remoting_ext_add_str(&h, &a, "clusterName", b->cfg->cluster_name);
+        buf_writer w;
+        buf_writer_init(&w, 256, 0);
+        if (remoting_frame_encode(&w, &h, REMOTING_SERIALIZE_JSON, NULL, 0) ==
+                0 &&
+            !w.err)
+            bufferevent_write(l->bev, w.p, w.len);
+        buf_writer_release(&w);
+        wire_arena_release(&a);
+    }
+}
+
 static void handle_delete_topic(rconn *c, const remoting_header *req)
 {
     broker *b = c->b;
@@ -651,6 +692,7 @@ static void handle_delete_topic(rconn *c, const remoting_header *req)
     }
     log_info("rmq", c->peer, "deleted topic %s (DELETE_TOPIC_IN_BROKER)",
              tname);
+    unregister_topic(b, tname);
     rmq_register();
     rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
 }

@@ -212,7 +212,8 @@ ctl message id "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])
 check 'd["messages"][0]["body"] == "half"' "the pending half by its offsetMsgId"
 
 # ---- bad input for the admin codes, on the live broker ----------------
-step 60 "admin code garbage" python3 "$here/rmq_admin_garbage.py" "$rport" ktopic
+step 60 "admin code garbage" python3 "$here/rmq_admin_garbage.py" "$rport" ktopic \
+    "$nsport"
 
 # ---- deletes ----------------------------------------------------------
 say "deletes"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# rmq_admin_garbage.py PORT TOPIC - bad input for the admin codes of the
+# rmq_admin_garbage.py PORT TOPIC NSPORT - bad input for the admin codes of the
 # broker's RocketMQ face (rmq_admin.c): each case gets the expected error
 # code (or a closed connection where said), and the broker keeps
 # answering a well-behaved request on another connection.  TOPIC is an
@@ -13,6 +13,7 @@ import sys
 
 PORT = int(sys.argv[1])
 TOPIC = sys.argv[2]
+NSPORT = int(sys.argv[3])
 FAILS = []
 
 
@@ -146,6 +147,29 @@ if got != 0 or '"ferryAssigned":[{"brokerName":"broker-a","queueId":0,' \
 else:
     print("ok   orderly member: its locked queue is its assignment")
 s.close()
+# DELETE_TOPIC_IN_BROKER alone takes the topic out of the (embedded)
+# name server too
+got, _ = call(frame(17, 9, {"topic": "ScratchT", "defaultTopic": "TBW102",
+                            "readQueueNums": "2", "writeQueueNums": "2",
+                            "perm": "6", "topicFilterType": "SINGLE_TAG"}))
+
+
+def ns_route(topic):
+    s = socket.create_connection(("127.0.0.1", NSPORT), timeout=10)
+    s.sendall(frame(105, 10, {"topic": topic}))
+    got = answer(s)[0]
+    s.close()
+    return got
+
+
+r1 = ns_route("ScratchT")
+got2, _ = call(frame(215, 11, {"topic": "ScratchT"}))
+r2 = ns_route("ScratchT")
+if (got, r1, got2, r2) != (0, 0, 0, 17):
+    FAILS.append("create, route, DELETE_TOPIC_IN_BROKER, route: %r"
+                 % ((got, r1, got2, r2),))
+else:
+    print("ok   DELETE_TOPIC_IN_BROKER removes the route at the name server")
 print("rmq admin garbage: %d failed" % len(FAILS))
 for f in FAILS:
     print("  " + f)
