@@ -860,7 +860,7 @@ static int encode_request(fclient *c, remoting_header *h, const void *body,
     h->opaque = c->next_opaque;
     pthread_mutex_unlock(&c->mu);
     buf_writer_init(w, 256 + body_len, 0);
-    if (remoting_frame_encode(w, h, REMOTING_SERIALIZE_JSON, body,
+    if (remoting_frame_encode(w, h, REMOTING_SERIALIZE_ROCKETMQ, body,
                               body_len) != 0 ||
         w->err) {
         buf_writer_release(w);
