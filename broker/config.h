@@ -56,6 +56,8 @@ typedef struct broker_config {
     char *broker_ip;
     char *namesrv_addr;
     char *log_level;
+    /* delayed delivery, retry */
+    char *message_delay_level;
 } broker_config;
 
 /* Sets every key to its default. */

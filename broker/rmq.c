@@ -28,9 +28,10 @@
  *     producers' messages at the same offsets;
  *   - consumer offsets are the one offset store the Kafka groups use.
  *
- * Not yet (issue #4/#5): delay levels and transactions
- * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ
- * (CONSUMER_SEND_MSG_BACK), query by time range, most admin codes, TLS on
+ * Delay levels and delivery times are parked by rmq_schedule.c;
+ * CONSUMER_SEND_MSG_BACK and the %RETRY%/%DLQ% rules are rmq_retry.c.
+ * Not yet (issue #4/#5): transactions (refused with MESSAGE_ILLEGAL rather
+ * than stored wrongly), query by time range, most admin codes, TLS on
  * remoting.
  *
  * Registration: with the embedded name server of --standalone (in-process)
@@ -62,6 +63,8 @@
 #include "remoting_message.h"
 #include "rmq.h"
 #include "rmq_int.h"
+#include "rmq_retry.h"
+#include "rmq_schedule.h"
 #include "route.h"
 
 #define RMQ_MAX_PULL_MSGS  64
@@ -462,6 +465,19 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
                       int64_t born, int32_t reconsume,
                       store_append_result *res, char *uniq_text)
 {
+    return rmq_store_message_ex(b, born_host, q, props, plen, body, flag,
+                                sys_flag, born, reconsume, NULL, 0, NULL,
+                                res, uniq_text);
+}
+
+int rmq_store_message_ex(broker *b, const remoting_host *born_host,
+                         store_queue *q, const uint8_t *props, size_t plen,
+                         buf_view body, int32_t flag, int32_t sys_flag,
+                         int64_t born, int32_t reconsume,
+                         const uint8_t *key, size_t key_len,
+                         const int64_t *tag_hash_override,
+                         store_append_result *res, char *uniq_text)
+{
     buf_writer pw;
     buf_writer_init(&pw, plen + 80, 0);
     if (plen)
@@ -484,7 +500,9 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
     remoting_props_find(pw.p, pw.len, REMOTING_PROP_TAGS, &tags);
     remoting_props_find(pw.p, pw.len, REMOTING_PROP_KEYS, &keys);
     remoting_props_find(pw.p, pw.len, REMOTING_PROP_UNIQ_KEY, &uniq);
-    int64_t tag_hash = tags.len ? remoting_tag_hash(tags.ptr, tags.len) : 0;
+    int64_t tag_hash = tag_hash_override ? *tag_hash_override
+                       : tags.len ? remoting_tag_hash(tags.ptr, tags.len)
+                                  : 0;
     store_index_key ik[17];
     uint32_t nk = 0;
     if (uniq.len && uniq.len < 65535) {
@@ -519,6 +537,8 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
     ar.properties_len = (uint32_t)pw.len;
     ar.body = body.ptr;
     ar.body_len = (uint32_t)body.len;
+    ar.key = key;
+    ar.key_len = (uint32_t)key_len;
     ar.tag_hashes = tag_hash ? &tag_hash : NULL;
     ar.keys = nk ? ik : NULL;
     ar.n_keys = nk;
@@ -562,14 +582,39 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         return;
     }
     buf_view v;
-    if (props && remoting_props_find((const uint8_t *)props, plen,
-                                     REMOTING_PROP_DELAY, &v) &&
-        !(v.len == 1 && v.ptr[0] == '0')) {
-        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
-              "delay levels are not supported by this Ferry version yet",
-              NULL, 0);
+    /* delay levels and delivery times: parked (rmq_schedule.c) */
+    int dmode = 0, dlevel = 0;
+    int64_t ddue = 0;
+    char dwhy[160];
+    if (!strcmp(tname, DELAY_SCHEDULE_TOPIC) ||
+        !strcmp(tname, DELAY_TIMER_TOPIC)) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_NO_PERMISSION,
+                  "sending to a system topic is not allowed", NULL, 0);
         return;
     }
+    if (req->code != REMOTING_REQ_SEND_BATCH_MESSAGE &&
+        (dmode = delay_classify((const uint8_t *)props, plen, rmq_now_ms(),
+                                delay_level_count(), &dlevel, &ddue, dwhy,
+                                sizeof dwhy)) < 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL, dwhy, NULL, 0);
+        return;
+    }
+    /* %RETRY% sends past maxReconsumeTimes go to the DLQ (rmq_retry.c) */
+    char dlq[300];
+    int redirect = retry_send_redirect(c, req, tname, reconsume, dlq,
+                                       sizeof dlq);
+    if (redirect < 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+                  "cannot create the dead-letter topic", NULL, 0);
+        return;
+    }
+    if (redirect == 1) {
+        tname = dlq;
+        dmode = 0;
+        qid = 0;
+    }
+    if (!strncmp(tname, RETRY_TOPIC_PREFIX, strlen(RETRY_TOPIC_PREFIX)))
+        retry_ensure_topic(b, tname); /* 1 queue, as RocketMQ */
     if (props && remoting_props_find((const uint8_t *)props, plen,
                                      REMOTING_PROP_TRAN_MSG, &v) &&
         v.len == 4 && memcmp(v.ptr, "true", 4) == 0) {
@@ -648,10 +693,15 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
             buf_write_raw(&ids, msgid, strlen(msgid));
         }
     } else {
-        rc = rmq_store_message(b, &c->peer_host, q,
-                               (const uint8_t *)props, plen, body,
-                               flag, sys_flag, born, reconsume, &res,
-                               uniq_text);
+        rc = dmode > 0
+                 ? delay_park(b, &c->peer_host, tname, qid, dmode, dlevel,
+                              ddue, (const uint8_t *)props, plen, NULL, 0,
+                              body, flag, sys_flag, born, reconsume, &res,
+                              uniq_text)
+                 : rmq_store_message(b, &c->peer_host, q,
+                                     (const uint8_t *)props, plen, body,
+                                     flag, sys_flag, born, reconsume, &res,
+                                     uniq_text);
         if (rc == 0) {
             first_offset = res.queue_offset;
             char msgid[64];
@@ -1624,6 +1674,9 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
     case REMOTING_REQ_SEND_BATCH_MESSAGE:
         handle_send(c, &req, body);
         return 0;
+    case REMOTING_REQ_CONSUMER_SEND_MSG_BACK:
+        retry_handle_send_back(c, &req);
+        return 0;
     case REMOTING_REQ_PULL_MESSAGE:
     case REMOTING_REQ_LITE_PULL_MESSAGE:
         return handle_pull(c, &req, frame, len, first);
@@ -1936,6 +1989,8 @@ int rmq_start(broker *b, char *err, size_t errlen)
         if (!R->listeners[1])
             log_warn("rmq", NULL, "old VIP port: %s", e2);
     }
+    if (delay_start(b, err, errlen) != 0)
+        return -1;
     R->tick = event_new(b->base, -1, EV_PERSIST, rmq_tick_cb, NULL);
     struct timeval sec = {1, 0};
     event_add(R->tick, &sec);
@@ -1948,6 +2003,7 @@ void rmq_stop(broker *b)
     (void)b;
     if (!R)
         return;
+    delay_stop(b);
     for (int i = 0; i < 2; i++)
         if (R->listeners[i])
             evconnlistener_free(R->listeners[i]);
