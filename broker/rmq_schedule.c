@@ -804,3 +804,13 @@ void delay_stop(broker *b)
     delay_heap_release(&D.heap);
     memset(&D, 0, sizeof D);
 }
+
+void delay_stop_for_test_crash(void)
+{
+    if (!D.started)
+        return;
+    if (D.ev)
+        event_free(D.ev);
+    delay_heap_release(&D.heap);
+    memset(&D, 0, sizeof D);
+}

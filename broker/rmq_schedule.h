@@ -100,6 +100,8 @@ int delay_classify(const uint8_t *props, size_t plen, int64_t now_ms,
 int delay_start(broker *b, char *err, size_t errlen);
 /* Persists progress and stops.  No-op when not started. */
 void delay_stop(broker *b);
+/* TEST ONLY: stops without writing progress, as a crash would. */
+void delay_stop_for_test_crash(void);
 /* Levels in force (0 before delay_start). */
 int delay_level_count(void);
 int64_t delay_level_ms(int level);
