@@ -1018,6 +1018,10 @@ static int handle_pull(rconn *c, const remoting_header *req,
     remoting_ext_get_i64(req, "commitOffset", &commit);
     remoting_ext_get_i64(req, "suspendTimeoutMillis", &suspend);
     topic *t = topics_find(b->topics, tname, strlen(tname));
+    /* a group's retry topic exists as soon as anyone reads it */
+    if (!t && !strncmp(tname, RETRY_TOPIC_PREFIX, strlen(RETRY_TOPIC_PREFIX)) &&
+        rmq_valid_topic(tname) && retry_ensure_topic(b, tname) == 0)
+        t = topics_find(b->topics, tname, strlen(tname));
     if (!t) {
         char remark[300];
         snprintf(remark, sizeof remark, "topic[%s] not exist, apply first "
