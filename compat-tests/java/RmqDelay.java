@@ -136,6 +136,9 @@ public class RmqDelay {
         c.setInstanceName("c-" + run);
         c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         c.setMaxReconsumeTimes(max);
+        // %RETRY%<group> is created by the first heartbeat, after the
+        // client's first route lookup: look again soon, not in 30 s
+        c.setPollNameServerInterval(2000);
         c.subscribe(topic, "*");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             for (MessageExt m : msgs) {
