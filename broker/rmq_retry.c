@@ -202,16 +202,25 @@ int retry_send_redirect(rconn *c, const remoting_header *req,
     int32_t max_times = RETRY_DEFAULT_MAX_TIMES;
     if (req->version >= RETRY_MIN_VERSION_MAX_TIMES)
         rmq_ext_i32_2(req, "l", "maxReconsumeTimes", &max_times);
-    if (reconsume <= max_times)
+    /* a group holding unexpired queue locks is orderly: its consumers
+     * retried locally already, so what they send here is dead */
+    int orderly = 0;
+    int64_t now = rmq_now_ms();
+    for (rlock *l = rmq_state ? rmq_state->locks : NULL; l && !orderly;
+         l = l->next)
+        orderly = !strcmp(l->group, tname + pl) &&
+                  now - l->last_ms < RMQ_LOCK_EXPIRE_MS;
+    if (reconsume <= max_times && !orderly)
         return 0;
     if ((size_t)snprintf(dlq, dlq_len, "%s%s", DLQ_TOPIC_PREFIX,
                          tname + pl) >= dlq_len)
         return -1;
     if (retry_ensure_topic(c->b, dlq) != 0)
         return -1;
-    log_info("retry", c->peer, "send to %s with reconsumeTimes %d > %d: "
-                               "to %s",
-             tname, reconsume, max_times, dlq);
+    log_info("retry", c->peer,
+             "send to %s with reconsumeTimes %d (max %d)%s: to %s", tname,
+             reconsume, max_times,
+             orderly ? ", group holds orderly locks" : "", dlq);
     return 1;
 }
 

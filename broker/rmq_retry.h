@@ -33,8 +33,9 @@
 void retry_handle_send_back(rconn *c, const remoting_header *req);
 
 /* The send path's rule for sends to a %RETRY% topic (the clients'
- * fallback when CONSUMER_SEND_MSG_BACK failed): with reconsumeTimes above
- * the maximum the message goes to the group's DLQ instead.  Returns 1 and
+ * fallback when CONSUMER_SEND_MSG_BACK failed, and orderly consumers past
+ * their local retries): with reconsumeTimes above the maximum, or while
+ * the group holds unexpired queue locks, it goes to the group's DLQ.  Returns 1 and
  * the DLQ topic name in dlq (created if needed), 0 to send as asked, -1
  * if the DLQ topic cannot be created. */
 int retry_send_redirect(rconn *c, const remoting_header *req,
