@@ -408,9 +408,11 @@ static int batch_has_delay(const kafka_batch_info *info)
  * message (headers as properties, key and value kept, the record's
  * timestamp as born time).  Delayed ones are parked in the schedule topic
  * and get their offset in the partition when delivered; the others are
- * appended now, in order.  base_offset = the first appended record's, or
- * -1 when all were delayed.  (Kafka keeps no batch for these: a RocketMQ
- * style message per record is what a consumer of either protocol reads.) */
+ * appended now, in order.  The answer's base_offset is -1 ("unknown"):
+ * clients number a batch's records base + index, which no longer holds
+ * once delayed records leave it.  (Kafka keeps no batch for these: a
+ * RocketMQ style message per record is what a consumer of either protocol
+ * reads.) */
 static int16_t produce_delayed(kreq *r, topic *t, int32_t partition,
                                store_queue *q, const kafka_batch_info *info,
                                kafka_produce_resp_partition *pr,
@@ -428,7 +430,7 @@ static int16_t produce_delayed(kreq *r, topic *t, int32_t partition,
     kafka_record kr;
     kafka_record_iter_init(&it, info->records, info->records_len,
                            info->count);
-    int64_t base = -1, now = rmq_now_ms();
+    int64_t now = rmq_now_ms();
     remoting_host none;
     memset(&none, 0, sizeof none);
     buf_writer props;
@@ -482,13 +484,11 @@ static int16_t produce_delayed(kreq *r, topic *t, int32_t partition,
             err = store_err_to_kafka(rc, r->hdr.api_version);
             break;
         }
-        if (mode == 0 && base < 0)
-            base = res.queue_offset;
         if (res.end_pos > *end_pos)
             *end_pos = res.end_pos;
     }
     buf_writer_release(&props);
-    pr->base_offset = base;
+    pr->base_offset = -1;
     pr->log_start_offset = store_queue_min_offset(q);
     return err;
 }

@@ -7,11 +7,17 @@
 # when it is delivered). A consumer that stays attached timestamps every
 # record it receives, so the bound is checked without racing the clock.
 #
-# env: FERRY_BROKER
+# Then rdk_delay_mixed (librdkafka, idempotent): one batch mixing DELAY=1
+# and plain records is split: plain ones get offsets at once, in order, the
+# delayed ones after them when due; the producer's next batch is accepted.
+#
+# env: FERRY_BROKER, FERRY_COMPAT_BIN (directory of the compat helpers)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/broker.sh"
 ferry_require kcat
+mixed=${FERRY_COMPAT_BIN:-}/rdk_delay_mixed
+[ -x "$mixed" ] || fail "rdk_delay_mixed missing: '$mixed' (needs librdkafka-dev)"
 # the delay service belongs to the RocketMQ face: give it a port
 ferry_start --listenPort="$(free_port)" --auto.create.topics.enable=true
 bs=127.0.0.1:$FERRY_PORT
@@ -60,5 +66,7 @@ for b in bad:
     print('FAIL: ' + b)
 sys.exit(1 if bad else 0)
 PY
+step 60 "rdk_delay_mixed" "$mixed" "$bs" "mixed-$$"
 ferry_stop
-say "PASS: a DELAY=2 record is invisible to Kafka consumers for 5 s"
+say "PASS: a DELAY=2 record is invisible to Kafka consumers for 5 s;" \
+    "mixed batches are split"
