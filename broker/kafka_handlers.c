@@ -428,64 +428,71 @@ static int16_t produce_delayed(kreq *r, topic *t, int32_t partition,
     }
     kafka_record_iter it;
     kafka_record kr;
-    kafka_record_iter_init(&it, info->records, info->records_len,
-                           info->count);
     int64_t now = rmq_now_ms();
     remoting_host none;
     memset(&none, 0, sizeof none);
     buf_writer props;
     buf_writer_init(&props, 256, 0);
     int16_t err = 0;
-    while (!err && kafka_record_next(&it, &kr) == 1) {
-        props.len = 0;
-        props.err = 0;
-        kafka_header_iter hi;
-        buf_view hk, hv;
-        kafka_header_iter_init(&hi, &kr);
-        while (kafka_header_next(&hi, &hk, &hv) == 1) {
-            char key[256];
-            if (hv.is_null || !hv.len || !hk.len || hk.len >= sizeof key)
+    /* pass 0 checks every record's delay headers, pass 1 stores: a bad
+     * value refuses the batch before any of it is stored */
+    for (int pass = 0; pass < 2 && !err; pass++) {
+        kafka_record_iter_init(&it, info->records, info->records_len,
+                               info->count);
+        while (!err && kafka_record_next(&it, &kr) == 1) {
+            props.len = 0;
+            props.err = 0;
+            kafka_header_iter hi;
+            buf_view hk, hv;
+            kafka_header_iter_init(&hi, &kr);
+            while (kafka_header_next(&hi, &hk, &hv) == 1) {
+                char key[256];
+                if (hv.is_null || !hv.len || !hk.len || hk.len >= sizeof key)
+                    continue;
+                memcpy(key, hk.ptr, hk.len);
+                key[hk.len] = '\0';
+                size_t before = props.len;
+                if (remoting_props_append(&props, 0, key, hv) != 0)
+                    props.len = before; /* not representable: left out */
+            }
+            int level = 0;
+            int64_t due = 0;
+            char why[160];
+            int mode = delay_classify(props.p, props.len, now,
+                                      delay_level_count(), &level, &due, why,
+                                      sizeof why);
+            if (mode < 0) {
+                log_info("kafka", r->conn->peer, "record for %s-%d: %s",
+                         t->name, partition, why);
+                err = KAFKA_ERR_INVALID_RECORD;
+                break;
+            }
+            if (pass == 0)
                 continue;
-            memcpy(key, hk.ptr, hk.len);
-            key[hk.len] = '\0';
-            size_t before = props.len;
-            if (remoting_props_append(&props, 0, key, hv) != 0)
-                props.len = before; /* not representable: left out */
+            buf_view body = {kr.value.is_null ? (const uint8_t *)""
+                                              : kr.value.ptr,
+                             kr.value.is_null ? 0 : kr.value.len, 0};
+            const uint8_t *key = kr.key.is_null ? NULL : kr.key.ptr;
+            size_t klen = kr.key.is_null ? 0 : kr.key.len;
+            int64_t born = info->base_timestamp + kr.timestamp_delta;
+            store_append_result res;
+            char uniq[80];
+            int rc = mode > 0
+                         ? delay_park(b, &none, t->name, partition, mode, level,
+                                      due, props.p, props.len, key, klen, body,
+                                      0, 0, born, 0, &res, uniq)
+                         : rmq_store_message_ex(b, &none, q, props.p, props.len,
+                                                body, 0, 0, born, 0, key, klen,
+                                                NULL, &res, uniq);
+            if (rc != 0) {
+                log_warn("kafka", r->conn->peer, "append for %s-%d failed: %s",
+                         t->name, partition, store_errmsg(b->st));
+                err = store_err_to_kafka(rc, r->hdr.api_version);
+                break;
+            }
+            if (res.end_pos > *end_pos)
+                *end_pos = res.end_pos;
         }
-        int level = 0;
-        int64_t due = 0;
-        char why[160];
-        int mode = delay_classify(props.p, props.len, now,
-                                  delay_level_count(), &level, &due, why,
-                                  sizeof why);
-        if (mode < 0) {
-            log_info("kafka", r->conn->peer, "record for %s-%d: %s", t->name,
-                     partition, why);
-            err = KAFKA_ERR_INVALID_RECORD;
-            break;
-        }
-        buf_view body = {kr.value.is_null ? (const uint8_t *)"" : kr.value.ptr,
-                         kr.value.is_null ? 0 : kr.value.len, 0};
-        const uint8_t *key = kr.key.is_null ? NULL : kr.key.ptr;
-        size_t klen = kr.key.is_null ? 0 : kr.key.len;
-        int64_t born = info->base_timestamp + kr.timestamp_delta;
-        store_append_result res;
-        char uniq[80];
-        int rc = mode > 0
-                     ? delay_park(b, &none, t->name, partition, mode, level,
-                                  due, props.p, props.len, key, klen, body,
-                                  0, 0, born, 0, &res, uniq)
-                     : rmq_store_message_ex(b, &none, q, props.p, props.len,
-                                            body, 0, 0, born, 0, key, klen,
-                                            NULL, &res, uniq);
-        if (rc != 0) {
-            log_warn("kafka", r->conn->peer, "append for %s-%d failed: %s",
-                     t->name, partition, store_errmsg(b->st));
-            err = store_err_to_kafka(rc, r->hdr.api_version);
-            break;
-        }
-        if (res.end_pos > *end_pos)
-            *end_pos = res.end_pos;
     }
     buf_writer_release(&props);
     pr->base_offset = -1;
