@@ -16,7 +16,8 @@
  * topic and queue with the tag hash of its TAGS; the rest as parked.
  *
  * Progress file config/delayOffset.json:
- *   {"offsetTable":{"1":<next offset of queue 0>, ...},"timerWatermark":<n>}
+ *   {"offsetTable":{"1":<next offset of queue 0>, ...},"timerWatermark":<n>,
+ *    "timerDelivered":[<timer offsets >= n already delivered>, ...]}
  * Written at most once a second, and only when the CommitLog is flushed
  * past the end of every copy delivered so far; so the file never claims a
  * delivery a crash could undo.  Offsets past it are delivered again after
@@ -258,29 +259,108 @@ int delay_progress_load(const char *path, delay_progress *p, char *err,
     if (p->timer < 0) {
         snprintf(err, errlen, "%s: timerWatermark is negative", path);
         rc = -1;
+        goto out;
+    }
+    json_t *done = json_object_get(root, "timerDelivered");
+    if (done) {
+        size_t n = json_is_array(done) ? json_array_size(done) : 0;
+        if (!json_is_array(done) || n > DELAY_MAX_DONE) {
+            snprintf(err, errlen,
+                     "%s: timerDelivered must be an array of at most %d",
+                     path, DELAY_MAX_DONE);
+            rc = -1;
+            goto out;
+        }
+        p->timer_done = n ? malloc(n * sizeof *p->timer_done) : NULL;
+        if (n && !p->timer_done) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            json_t *x = json_array_get(done, i);
+            int64_t o = json_is_integer(x) ? json_integer_value(x) : -1;
+            if (o < p->timer || (i && o <= p->timer_done[i - 1])) {
+                snprintf(err, errlen,
+                         "%s: timerDelivered must hold ascending offsets "
+                         ">= timerWatermark",
+                         path);
+                rc = -1;
+                goto out;
+            }
+            p->timer_done[p->n_timer_done++] = o;
+        }
     }
 out:
     json_decref(root);
-    if (rc != 0)
+    if (rc != 0) {
+        free(p->timer_done);
         memset(p, 0, sizeof *p);
+    }
     return rc;
 }
+
+void delay_progress_release(delay_progress *p)
+{
+    free(p->timer_done);
+    p->timer_done = NULL;
+    p->n_timer_done = 0;
+}
+
+int delay_progress_timer_done(const delay_progress *p, int64_t off)
+{
+    size_t lo = 0, hi = p->n_timer_done;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->timer_done[mid] == off)
+            return 1;
+        if (p->timer_done[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int progress_write(const char *path, const char *text, size_t n,
+                          char *err, size_t errlen);
 
 int delay_progress_save(const char *path, const delay_progress *p, char *err,
                         size_t errlen)
 {
-    char text[64 * 32 + 128];
-    size_t n = (size_t)snprintf(text, sizeof text, "{\"offsetTable\":{");
+    size_t nd = p->n_timer_done < DELAY_MAX_DONE ? p->n_timer_done
+                                                 : DELAY_MAX_DONE;
+    size_t cap = 64 * 32 + 128 + nd * 22;
+    char *text = malloc(cap);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t n = (size_t)snprintf(text, cap, "{\"offsetTable\":{");
     for (int i = 0; i < p->n_levels && i < DELAY_MAX_LEVELS; i++)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "%s\"%d\":%" PRId64, i ? "," : "", i + 1,
-                              p->level[i]);
-    n += (size_t)snprintf(text + n, sizeof text - n,
-                          "},\"timerWatermark\":%" PRId64 "}\n", p->timer);
-    if (n >= sizeof text) {
+        n += (size_t)snprintf(text + n, cap - n, "%s\"%d\":%" PRId64,
+                              i ? "," : "", i + 1, p->level[i]);
+    n += (size_t)snprintf(text + n, cap - n,
+                          "},\"timerWatermark\":%" PRId64
+                          ",\"timerDelivered\":[",
+                          p->timer);
+    for (size_t i = 0; i < nd; i++)
+        n += (size_t)snprintf(text + n, cap - n, "%s%" PRId64, i ? "," : "",
+                              p->timer_done[i]);
+    n += (size_t)snprintf(text + n, cap - n, "]}\n");
+    if (n >= cap) {
+        free(text);
         snprintf(err, errlen, "progress too large");
         return -1;
     }
+    int rc = progress_write(path, text, n, err, errlen);
+    free(text);
+    return rc;
+}
+
+static int progress_write(const char *path, const char *text, size_t n,
+                          char *err, size_t errlen)
+{
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
         snprintf(err, errlen, "path too long");
@@ -417,6 +497,9 @@ static struct {
     int64_t last_save_ms;
     int64_t pending_end;   /* CommitLog end of the last delivered copy */
     delay_heap heap;
+    int64_t *done; /* timer offsets delivered since the last save, and
+                    * those at or above the watermark saved before */
+    size_t n_done, cap_done;
     struct event *ev;
     char path[PATH_MAX];
     delay_stats st;
@@ -608,6 +691,31 @@ static int deliver_one(int64_t pos, int64_t due, int64_t now)
     return 0;
 }
 
+/* In-memory bound of the delivered-timer set (8 MiB); past it, timers
+ * delivered out of order are delivered again after a crash. */
+#define DELAY_MAX_DONE_MEM (1u << 20)
+
+static void done_add(int64_t off)
+{
+    if (D.n_done == D.cap_done) {
+        size_t ncap = D.cap_done ? D.cap_done * 2 : 256;
+        int64_t *nd = ncap <= DELAY_MAX_DONE_MEM
+                          ? realloc(D.done, ncap * sizeof *nd)
+                          : NULL;
+        if (!nd)
+            return;
+        D.done = nd;
+        D.cap_done = ncap;
+    }
+    D.done[D.n_done++] = off;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static topic *sys_topic(const char *name)
 {
     return topics_find(D.b->topics, name, strlen(name));
@@ -629,8 +737,21 @@ static void progress_save(int64_t now, int force)
     store_queue *tq = tt ? topics_queue(D.b->topics, tt, 0) : NULL;
     int64_t tmax = tq ? store_queue_max_offset(tq) : D.prog.timer;
     D.prog.timer = delay_heap_min_offset(&D.heap, tmax);
+    /* keep only delivered offsets at or above the watermark, sorted */
+    size_t k = 0;
+    for (size_t i = 0; i < D.n_done; i++)
+        if (D.done[i] >= D.prog.timer)
+            D.done[k++] = D.done[i];
+    D.n_done = k;
+    if (D.n_done > 1)
+        qsort(D.done, D.n_done, sizeof *D.done, cmp_i64);
+    D.prog.timer_done = D.done; /* borrowed for the write */
+    D.prog.n_timer_done = D.n_done;
     char err[256];
-    if (delay_progress_save(D.path, &D.prog, err, sizeof err) != 0) {
+    int rc = delay_progress_save(D.path, &D.prog, err, sizeof err);
+    D.prog.timer_done = NULL;
+    D.prog.n_timer_done = 0;
+    if (rc != 0) {
         log_error("delay", NULL, "%s (progress kept in memory; retried)",
                   err);
         return;
@@ -699,6 +820,7 @@ static void delay_run(evutil_socket_t fd, short what, void *arg)
             break;
         }
         delay_heap_pop(&D.heap, NULL);
+        done_add(it.offset);
         D.dirty = 1;
         budget--;
         delivered++;
@@ -770,14 +892,22 @@ int delay_start(broker *b, char *err, size_t errlen)
             int n = store_queue_read(tq, off, es, 256);
             if (n <= 0)
                 break;
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < n; i++) {
+                if (delay_progress_timer_done(&D.prog, off + i))
+                    continue; /* delivered before the restart */
                 if (delay_heap_push(&D.heap, es[i].tag_hash, off + i) != 0) {
                     snprintf(err, errlen, "out of memory for timers");
                     return -1;
                 }
+            }
             off += n;
         }
     }
+    /* the saved set stays part of the next saves */
+    D.done = D.prog.timer_done;
+    D.n_done = D.cap_done = D.prog.n_timer_done;
+    D.prog.timer_done = NULL;
+    D.prog.n_timer_done = 0;
     D.ev = event_new(b->base, -1, 0, delay_run, NULL);
     if (!D.ev) {
         snprintf(err, errlen, "out of memory");
@@ -802,6 +932,7 @@ void delay_stop(broker *b)
     if (D.ev)
         event_free(D.ev);
     delay_heap_release(&D.heap);
+    free(D.done);
     memset(&D, 0, sizeof D);
 }
 
@@ -812,5 +943,6 @@ void delay_stop_for_test_crash(void)
     if (D.ev)
         event_free(D.ev);
     delay_heap_release(&D.heap);
+    free(D.done);
     memset(&D, 0, sizeof D);
 }

@@ -71,21 +71,29 @@ int delay_heap_pop(delay_heap *h, delay_heap_item *out);
 int64_t delay_heap_min_offset(const delay_heap *h, int64_t none);
 void delay_heap_release(delay_heap *h);
 
-/* Delivery progress: next offset to deliver per level queue, and the
- * timer watermark (every timer entry below it is delivered). */
+/* Delivery progress: next offset to deliver per level queue, the timer
+ * watermark (every timer entry below it is delivered) and timer entries at
+ * or above it already delivered (ascending; at most DELAY_MAX_DONE are
+ * written, the rest are delivered again after a crash). */
+#define DELAY_MAX_DONE 4096
 typedef struct delay_progress {
     int n_levels;
     int64_t level[DELAY_MAX_LEVELS];
     int64_t timer;
+    int64_t *timer_done; /* owned; sorted */
+    size_t n_timer_done;
 } delay_progress;
 
 /* Reads the progress file.  0 loaded, 1 no file (p zeroed), -1 unreadable
- * or malformed (p zeroed, err says why). */
+ * or malformed (p zeroed, err says why).  delay_progress_release after. */
 int delay_progress_load(const char *path, delay_progress *p, char *err,
                         size_t errlen);
 /* Writes it atomically (temp file, fsync, rename, fsync dir).  0 or -1. */
 int delay_progress_save(const char *path, const delay_progress *p, char *err,
                         size_t errlen);
+void delay_progress_release(delay_progress *p);
+/* 1 if off is in p's timer_done set. */
+int delay_progress_timer_done(const delay_progress *p, int64_t off);
 
 /* What the properties ask for.  0: deliver now; 1: level *level (already
  * clamped to 1..n_levels); 2: at *due_ms; -1: a malformed value (err). */

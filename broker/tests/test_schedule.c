@@ -176,6 +176,9 @@ static void test_progress_round_trip(void **state)
     for (int i = 0; i < 18; i++)
         p.level[i] = (int64_t)i * 1000000007;
     p.timer = 424242;
+    int64_t done[3] = {424243, 424250, 500000};
+    p.timer_done = done;
+    p.n_timer_done = 3;
     assert_int_equal(delay_progress_save(path, &p, err, sizeof err), 0);
     delay_progress q;
     assert_int_equal(delay_progress_load(path, &q, err, sizeof err), 0);
@@ -183,11 +186,20 @@ static void test_progress_round_trip(void **state)
     for (int i = 0; i < 18; i++)
         assert_int_equal(q.level[i], p.level[i]);
     assert_int_equal(q.timer, 424242);
+    assert_int_equal(q.n_timer_done, 3);
+    assert_true(delay_progress_timer_done(&q, 424250));
+    assert_true(delay_progress_timer_done(&q, 500000));
+    assert_false(delay_progress_timer_done(&q, 424242));
+    assert_false(delay_progress_timer_done(&q, 424244));
+    delay_progress_release(&q);
+    p.timer_done = NULL;
+    p.n_timer_done = 0;
     /* saved again: replaced, no temp file left */
     p.timer = 5;
     assert_int_equal(delay_progress_save(path, &p, err, sizeof err), 0);
     assert_int_equal(delay_progress_load(path, &q, err, sizeof err), 0);
     assert_int_equal(q.timer, 5);
+    delay_progress_release(&q);
     char tmp[160];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     assert_int_equal(access(tmp, F_OK), -1);
@@ -211,6 +223,11 @@ static void test_progress_garbage(void **state)
         "{\"offsetTable\":{},\"timerWatermark\":\"0\"}",
         "{\"offsetTable\":{},\"timerWatermark\":-3}",
         "{\"offsetTable\":{\"1\":1,\"1\":2}}",
+        "{\"offsetTable\":{},\"timerDelivered\":5}",
+        "{\"offsetTable\":{},\"timerWatermark\":5,\"timerDelivered\":[4]}",
+        "{\"offsetTable\":{},\"timerDelivered\":[3,2]}",
+        "{\"offsetTable\":{},\"timerDelivered\":[3,3]}",
+        "{\"offsetTable\":{},\"timerDelivered\":[\"7\"]}",
         "\xff\xfe\x00garbage",
         NULL};
     char path[128], err[256];
@@ -226,13 +243,25 @@ static void test_progress_garbage(void **state)
         assert_int_equal(p.n_levels, 0);
         assert_int_equal(p.level[0], 0);
         assert_int_equal(p.timer, 0);
+        assert_null(p.timer_done);
     }
+    /* more than DELAY_MAX_DONE delivered offsets */
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("{\"offsetTable\":{},\"timerDelivered\":[", f);
+    for (int i = 0; i <= DELAY_MAX_DONE; i++)
+        fprintf(f, "%s%d", i ? "," : "", i);
+    fputs("]}", f);
+    fclose(f);
+    delay_progress big;
+    assert_int_equal(delay_progress_load(path, &big, err, sizeof err), -1);
     write_file(path, "{\"offsetTable\":{\"3\":7}}");
     delay_progress p;
     assert_int_equal(delay_progress_load(path, &p, err, sizeof err), 0);
     assert_int_equal(p.n_levels, 3);
     assert_int_equal(p.level[2], 7);
     assert_int_equal(p.timer, 0);
+    delay_progress_release(&p);
 }
 
 /* "k\1v\2" pairs */
