@@ -15,9 +15,11 @@
  *     delivery time; entries are in arrival order, not time order, so an
  *     in-memory min-heap of (time, offset) orders them; it is rebuilt at
  *     start from the ConsumeQueue entries at or after the persisted
- *     watermark (the lowest offset not yet delivered).
- * Both carry REAL_TOPIC / REAL_QID.  Progress (per-level offsets and the
- * timer watermark) is persisted in <store>/config/delayOffset.json,
+ *     watermark (the lowest offset not yet delivered), less those listed
+ *     as delivered above it.
+ * Both carry REAL_TOPIC / REAL_QID.  Progress (per-level offsets, the
+ * timer watermark and the timers delivered above it) is persisted in
+ * <store>/config/delayOffset.json,
  * rewritten atomically, only once the CommitLog is flushed past every
  * delivered copy: a crash re-delivers (at least once), never loses.
  *
