@@ -395,10 +395,14 @@ static int batch_has_delay(const kafka_batch_info *info)
         buf_view hk, hv;
         kafka_header_iter_init(&hi, &kr);
         while (kafka_header_next(&hi, &hk, &hv) == 1) {
-            if ((hk.len == 5 && !memcmp(hk.ptr, "DELAY", 5)) ||
-                (hk.len > 6 && !memcmp(hk.ptr, "TIMER_", 6)) ||
-                (hk.len == 18 && !memcmp(hk.ptr, "__STARTDELIVERTIME", 18)))
-                return 1;
+            static const char *const keys[] = {
+                REMOTING_PROP_DELAY, REMOTING_PROP_TIMER_DELIVER_MS,
+                REMOTING_PROP_TIMER_DELAY_SEC, REMOTING_PROP_TIMER_DELAY_MS,
+                DELAY_PROP_START_DELIVER_TIME};
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+                if (hk.len == strlen(keys[k]) &&
+                    !memcmp(hk.ptr, keys[k], hk.len))
+                    return 1;
         }
     }
     return 0;
