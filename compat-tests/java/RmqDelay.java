@@ -13,6 +13,7 @@
 //        it sees the message MAX + 1 times with reconsumeTimes 0..MAX, then
 //        never again; the message is in %DLQ%<group> (lite pull consumer):
 //        same body and msgId, RETRY_TOPIC = TOPIC, reconsumeTimes MAX + 1;
+//        found there by key and by msgId (QUERY_MESSAGE);
 //     4. that dead letter re-sent to TOPIC (as mqadmin queryMsgById -s does:
 //        the client reads it and sends it) is consumed by the group.
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.QueryResult;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -42,6 +44,7 @@ public class RmqDelay {
         return new String(m.getBody(), StandardCharsets.UTF_8);
     }
 
+    @SuppressWarnings("deprecation")
     public static void main(String[] a) throws Exception {
         String mode = a[0], ns = a[1], topic = a[2];
         String run = Long.toString(System.nanoTime());
@@ -126,6 +129,7 @@ public class RmqDelay {
         }
     }
 
+    @SuppressWarnings("deprecation")
     static void retry(DefaultMQProducer p, String ns, String topic, String run,
                       int max) throws Exception {
         String group = "ferry_rcg_" + run;
@@ -199,6 +203,15 @@ public class RmqDelay {
                     dead.getReconsumeTimes());
             check("dead letter keeps properties", "red".equals(dead.getUserProperty("color")),
                     dead.getUserProperty("color"));
+            // listed by key and by id in the DLQ topic (QUERY_MESSAGE)
+            QueryResult qr = p.queryMessage(dlq, "kr", 32, 0, Long.MAX_VALUE);
+            boolean byKey = false;
+            for (MessageExt x : qr.getMessageList())
+                byKey |= body(x).equals("fail-me") && x.getTopic().equals(dlq);
+            check("dead letter found by key in " + dlq, byKey, qr.getMessageList().size());
+            MessageExt byId = p.viewMessage(dlq, dead.getMsgId());
+            check("dead letter found by msgId in " + dlq,
+                    byId != null && body(byId).equals("fail-me"), "");
             // re-send to the original topic, as mqadmin queryMsgById -s does
             Message again = new Message(dead.getProperty("RETRY_TOPIC"), dead.getTags(),
                     dead.getKeys(), dead.getBody());
