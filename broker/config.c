@@ -130,6 +130,10 @@ static const config_key config_keys[] = {
      DELAY_DEFAULT_LEVELS, 0, 0,
      "delay of each RocketMQ delay level 1..n (property DELAY, Kafka "
      "header DELAY), space separated, units ms s m h d; at most 64"},
+    {"timerMaxDelaySec", NULL, CFG_INT, O(timer_max_delay_sec), "259200", 1,
+     (int64_t)100 * 365 * 86400,
+     "a delivery time (TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS, "
+     "__STARTDELIVERTIME) further ahead than this many seconds is refused"},
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])

@@ -58,6 +58,7 @@ typedef struct broker_config {
     char *log_level;
     /* delayed delivery, retry */
     char *message_delay_level;
+    int64_t timer_max_delay_sec;
 } broker_config;
 
 /* Sets every key to its default. */

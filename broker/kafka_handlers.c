@@ -463,8 +463,9 @@ static int16_t produce_delayed(kreq *r, topic *t, int32_t partition,
             int64_t due = 0;
             char why[160];
             int mode = delay_classify(props.p, props.len, now,
-                                      delay_level_count(), &level, &due, why,
-                                      sizeof why);
+                                      delay_level_count(),
+                                      delay_timer_max_ms(), &level, &due,
+                                      why, sizeof why);
             if (mode < 0) {
                 log_info("kafka", r->conn->peer, "record for %s-%d: %s",
                          t->name, partition, why);

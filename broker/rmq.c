@@ -594,8 +594,8 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
     }
     if (req->code != REMOTING_REQ_SEND_BATCH_MESSAGE &&
         (dmode = delay_classify((const uint8_t *)props, plen, rmq_now_ms(),
-                                delay_level_count(), &dlevel, &ddue, dwhy,
-                                sizeof dwhy)) < 0) {
+                                delay_level_count(), delay_timer_max_ms(),
+                                &dlevel, &ddue, dwhy, sizeof dwhy)) < 0) {
         rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL, dwhy, NULL, 0);
         return;
     }

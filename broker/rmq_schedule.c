@@ -434,8 +434,8 @@ static int view_i64(buf_view v, int64_t *out)
 }
 
 int delay_classify(const uint8_t *props, size_t plen, int64_t now_ms,
-                   int n_levels, int *level, int64_t *due_ms, char *err,
-                   size_t errlen)
+                   int n_levels, int64_t max_timer_ms, int *level,
+                   int64_t *due_ms, char *err, size_t errlen)
 {
     buf_view v;
     int64_t x;
@@ -456,10 +456,10 @@ int delay_classify(const uint8_t *props, size_t plen, int64_t now_ms,
         int relative;
         int64_t unit;
     } keys[] = {
-        {REMOTING_PROP_TIMER_DELIVER_MS, 0, 1},
-        {DELAY_PROP_START_DELIVER_TIME, 0, 1},
         {REMOTING_PROP_TIMER_DELAY_SEC, 1, 1000},
         {REMOTING_PROP_TIMER_DELAY_MS, 1, 1},
+        {REMOTING_PROP_TIMER_DELIVER_MS, 0, 1},
+        {DELAY_PROP_START_DELIVER_TIME, 0, 1},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (!remoting_props_find(props, plen, keys[i].key, &v))
@@ -473,6 +473,13 @@ int delay_classify(const uint8_t *props, size_t plen, int64_t now_ms,
         int64_t due = keys[i].relative ? now_ms + x * keys[i].unit : x;
         if (due <= now_ms)
             return 0;
+        if (max_timer_ms > 0 && due - now_ms > max_timer_ms) {
+            snprintf(err, errlen,
+                     "%s is %" PRId64 " s ahead, more than timerMaxDelaySec "
+                     "(%" PRId64 ")",
+                     keys[i].key, (due - now_ms) / 1000, max_timer_ms / 1000);
+            return -1;
+        }
         *due_ms = due;
         return 2;
     }
@@ -505,6 +512,11 @@ static struct {
     delay_stats st;
     int64_t backoff_until;
 } D;
+
+int64_t delay_timer_max_ms(void)
+{
+    return D.started ? D.b->cfg->timer_max_delay_sec * 1000 : 0;
+}
 
 int delay_level_count(void)
 {

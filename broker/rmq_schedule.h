@@ -98,10 +98,13 @@ void delay_progress_release(delay_progress *p);
 int delay_progress_timer_done(const delay_progress *p, int64_t off);
 
 /* What the properties ask for.  0: deliver now; 1: level *level (already
- * clamped to 1..n_levels); 2: at *due_ms; -1: a malformed value (err). */
+ * clamped to 1..n_levels); 2: at *due_ms; -1: a malformed value, or a
+ * delivery time more than max_timer_ms ahead (0 = no limit) (err).  A
+ * level wins; then, as RocketMQ 5 reads them, TIMER_DELAY_SEC,
+ * TIMER_DELAY_MS, TIMER_DELIVER_MS, and last __STARTDELIVERTIME. */
 int delay_classify(const uint8_t *props, size_t plen, int64_t now_ms,
-                   int n_levels, int *level, int64_t *due_ms, char *err,
-                   size_t errlen);
+                   int n_levels, int64_t max_timer_ms, int *level,
+                   int64_t *due_ms, char *err, size_t errlen);
 
 /* ---- the service (event loop thread) ---- */
 
@@ -112,6 +115,8 @@ int delay_start(broker *b, char *err, size_t errlen);
 void delay_stop(broker *b);
 /* TEST ONLY: stops without writing progress, as a crash would. */
 void delay_stop_for_test_crash(void);
+/* timerMaxDelaySec in ms (0 before delay_start). */
+int64_t delay_timer_max_ms(void);
 /* Levels in force (0 before delay_start). */
 int delay_level_count(void);
 int64_t delay_level_ms(int level);

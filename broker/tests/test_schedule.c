@@ -282,11 +282,11 @@ static void test_classify(void **state)
     int64_t due = -1, now = 1000000;
     size_t n;
 #define CLASSIFY(nlev)                                                       \
-    delay_classify((const uint8_t *)b, n, now, (nlev), &level, &due, err,   \
+    delay_classify((const uint8_t *)b, n, now, (nlev), 0, &level, &due, err, \
                    sizeof err)
     n = props(b, sizeof b, "TAGS", "a", NULL, NULL);
     assert_int_equal(CLASSIFY(18), 0);
-    assert_int_equal(delay_classify(NULL, 0, now, 18, &level, &due, err,
+    assert_int_equal(delay_classify(NULL, 0, now, 18, 0, &level, &due, err,
                                     sizeof err),
                      0);
     n = props(b, sizeof b, "DELAY", "3", NULL, NULL);
@@ -333,6 +333,25 @@ static void test_classify(void **state)
     n = props(b, sizeof b, "TIMER_DELAY_SEC", "100", "DELAY", "2");
     assert_int_equal(CLASSIFY(18), 1);
     assert_int_equal(level, 2);
+    /* RocketMQ 5's order: TIMER_DELAY_SEC before TIMER_DELIVER_MS */
+    n = props(b, sizeof b, "TIMER_DELIVER_MS", "1009000", "TIMER_DELAY_SEC",
+              "2");
+    assert_int_equal(CLASSIFY(18), 2);
+    assert_int_equal(due, now + 2000);
+    /* timerMaxDelaySec */
+    n = props(b, sizeof b, "TIMER_DELAY_SEC", "11", NULL, NULL);
+    assert_int_equal(delay_classify((const uint8_t *)b, n, now, 18, 10000,
+                                    &level, &due, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "timerMaxDelaySec"));
+    assert_int_equal(delay_classify((const uint8_t *)b, n, now, 18, 11000,
+                                    &level, &due, err, sizeof err),
+                     2);
+    /* a level is not bound by it */
+    n = props(b, sizeof b, "DELAY", "18", NULL, NULL);
+    assert_int_equal(delay_classify((const uint8_t *)b, n, now, 18, 1000,
+                                    &level, &due, err, sizeof err),
+                     1);
     /* no levels (service off): a level is not applied */
     n = props(b, sizeof b, "DELAY", "2", NULL, NULL);
     assert_int_equal(CLASSIFY(0), 0);
