@@ -53,7 +53,7 @@ struct broker {
     topic_registry *topics;
     offset_store *offsets;
     kafka_listener kafka[2];  /* [0] PLAINTEXT, [1] SSL */
-    struct event *sig_term, *sig_int;
+    struct event *sig_term, *sig_int, *sig_hup;
     struct event *post_ev;   /* drains posted tasks */
     pthread_mutex_t post_lock;
     broker_task *post_head, *post_tail;

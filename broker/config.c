@@ -98,10 +98,11 @@ static const config_key config_keys[] = {
     {"ssl.certificate.location",
      "ssl.keystore.location tlsServerCertPath tls.server.certPath", CFG_STR,
      O(ssl_cert), "", 0, 0,
-     "PEM certificate chain of the SSL:// listener (may also hold the key)"},
+     "PEM certificate chain of the SSL:// listener and of the RocketMQ "
+     "remoting and embedded name server ports (may also hold the key)"},
     {"ssl.key.location", "tlsServerKeyPath tls.server.keyPath", CFG_STR,
      O(ssl_key), "", 0, 0,
-     "PEM private key of the SSL:// listener (default: the certificate "
+     "PEM private key of the certificate above (default: the certificate "
      "file)"},
     {"ssl.key.password", "tlsServerKeyPassword tls.server.keyPassword",
      CFG_STR, O(ssl_key_password), "", 0, 0,
@@ -113,6 +114,23 @@ static const config_key config_keys[] = {
     {"ssl.client.auth", "tlsServerNeedClientAuth tls.server.need.client.auth",
      CFG_STR, O(ssl_client_auth), "none", 0, 0,
      "client certificates: none, requested or required"},
+    {"tls.server.mode", "tlsMode", CFG_STR, O(tls_mode), "", 0, 0,
+     "TLS on the RocketMQ remoting ports and the embedded name server: "
+     "disabled, permissive (TLS and plain on one port, told apart by the "
+     "first byte, as RocketMQ does) or enforcing (TLS only); default: "
+     "permissive when ssl.certificate.location is set, else disabled"},
+    {"tls.enable", NULL, CFG_BOOL, O(tls_enable), "false", 0, 0,
+     "register with the name servers of namesrvAddr over TLS (their "
+     "certificate is verified: tls.client.trustCertPath, else the system "
+     "store, and must name the namesrvAddr IP)"},
+    {"tls.client.trustCertPath", NULL, CFG_STR, O(tls_client_ca), "", 0, 0,
+     "PEM CA bundle the name servers' certificates must chain to"},
+    {"tls.client.certPath", NULL, CFG_STR, O(tls_client_cert), "", 0, 0,
+     "PEM client certificate shown to name servers that ask for one"},
+    {"tls.client.keyPath", NULL, CFG_STR, O(tls_client_key), "", 0, 0,
+     "PEM private key of tls.client.certPath (default: that file)"},
+    {"tls.client.keyPassword", NULL, CFG_STR, O(tls_client_key_password), "",
+     0, 0, "passphrase of an encrypted tls.client.keyPath (never logged)"},
     {"standalone", NULL, CFG_BOOL, O(standalone), "false", 0, 0,
      "run with an embedded name server (zero-setup mode)"},
     {"listenPort", NULL, CFG_INT, O(listen_port), "10911", 0, 65535,
@@ -124,8 +142,27 @@ static const config_key config_keys[] = {
      "name servers to register with, host:port;host:port (IPv4)"},
     {"namesrvListenPort", NULL, CFG_INT, O(namesrv_port), "9876", 0, 65535,
      "port of the embedded name server in standalone mode (0 disables it)"},
+    {"transactionCheckInterval", NULL, CFG_INT,
+     O(transaction_check_interval_ms), "60000", 100, 86400000,
+     "ms between check-back runs over pending transactional (half) "
+     "messages (RocketMQ 4.x default)"},
+    {"transactionTimeOut", NULL, CFG_INT, O(transaction_timeout_ms), "6000",
+     0, 86400000,
+     "ms a half message waits for END_TRANSACTION before it is checked back "
+     "(CHECK_IMMUNITY_TIME_IN_SECONDS overrides it per message)"},
+    {"transactionCheckMax", NULL, CFG_INT, O(transaction_check_max), "15", 1,
+     1000,
+     "check-backs sent to a live producer before a still-unknown "
+     "transaction is rolled back (kept in TRANS_CHECK_MAX_TIME_TOPIC)"},
     {"logLevel", "log.level", CFG_LEVEL, O(log_level), "info", 0, 0,
      "debug, info, warn or error"},
+    {"metricsPort", "metrics.port", CFG_INT, O(metrics_port), "0", 0, 65535,
+     "HTTP port serving Prometheus metrics at /metrics (0 = off)"},
+    {"metricsBindAddress", NULL, CFG_STR, O(metrics_bind), "0.0.0.0", 0, 0,
+     "address the metrics HTTP listener binds to"},
+    {"logFile", "log.file", CFG_STR, O(log_file), "", 0, 0,
+     "append the log to this file instead of stderr; reopened on SIGHUP "
+     "(for logrotate)"},
     {"messageDelayLevel", NULL, CFG_DELAYS, O(message_delay_level),
      DELAY_DEFAULT_LEVELS, 0, 0,
      "delay of each RocketMQ delay level 1..n (property DELAY, Kafka "
@@ -413,7 +450,7 @@ void config_log(const broker_config *cfg)
         case CFG_LEVEL:
         case CFG_DELAYS:
             log_debug("config", NULL, "%s=%s", k->name,
-                      strstr(k->name, "password")
+                      strcasestr(k->name, "password")
                           ? "(hidden)"
                           : *(char *const *)(base + k->offset));
             break;
@@ -453,13 +490,78 @@ void config_foreach(const broker_config *cfg,
         case CFG_DELAYS: {
             const char *v = *(char *const *)(base + k->offset);
             snprintf(text, sizeof text, "%s",
-                     strstr(k->name, "password") && v && *v ? "(hidden)"
+                     strcasestr(k->name, "password") && v && *v ? "(hidden)"
                                                            : (v ? v : ""));
             break;
         }
         }
         cb(arg, k->name, text, strcasecmp(text, k->def) == 0, type, k->doc);
     }
+}
+
+/* Keys that take effect while the broker runs: each is either read where
+ * it is used (no copy elsewhere) or pushed by dynconf.c (log level,
+ * retention).  Everything else is fixed for the process's life. */
+static const char *const config_dynamic_keys[] = {
+    "logLevel",
+    "fileReservedTime",
+    "diskMaxUsedSpaceRatio",
+    "num.partitions",
+    "auto.create.topics.enable",
+    "fetch.max.wait.cap.ms",
+    "group.initial.rebalance.delay.ms",
+    "transactionCheckInterval",
+    "transactionTimeOut",
+    "transactionCheckMax",
+    "timerMaxDelaySec", /* read where used (delay_timer_max_ms) */
+    NULL,
+};
+
+const char *config_canonical(const char *key)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (config_key_matches(&config_keys[i], key))
+            return config_keys[i].name;
+    return NULL;
+}
+
+int config_is_dynamic(const char *key)
+{
+    const char *name = config_canonical(key);
+    for (int i = 0; name && config_dynamic_keys[i]; i++)
+        if (strcmp(config_dynamic_keys[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct text_of {
+    const char *name;
+    char *out;
+    size_t outlen;
+    int found;
+} text_of;
+
+static void text_of_cb(void *arg, const char *name, const char *value,
+                       int is_default, int type, const char *doc)
+{
+    text_of *t = arg;
+    (void)is_default;
+    (void)type;
+    (void)doc;
+    if (!t->found && strcmp(name, t->name) == 0) {
+        snprintf(t->out, t->outlen, "%s", value);
+        t->found = 1;
+    }
+}
+
+int config_get_text(const broker_config *cfg, const char *key, char *out,
+                    size_t outlen)
+{
+    text_of t = {config_canonical(key), out, outlen, 0};
+    if (!t.name)
+        return -1;
+    config_foreach(cfg, text_of_cb, &t);
+    return t.found ? 0 : -1;
 }
 
 int config_find_listener(const char *list, const char *proto, char *host,

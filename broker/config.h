@@ -48,6 +48,13 @@ typedef struct broker_config {
     char *ssl_key_password;
     char *ssl_ca;
     char *ssl_client_auth;
+    /* TLS of the RocketMQ side (rmq_tls.c) */
+    char *tls_mode;               /* tls.server.mode; "" = by certificate */
+    int tls_enable;               /* register with name servers over TLS */
+    char *tls_client_cert;
+    char *tls_client_key;
+    char *tls_client_key_password;
+    char *tls_client_ca;
     /* process */
     int standalone;
     int64_t namesrv_port;
@@ -55,7 +62,13 @@ typedef struct broker_config {
     int64_t listen_port;
     char *broker_ip;
     char *namesrv_addr;
+    int64_t transaction_check_interval_ms;
+    int64_t transaction_timeout_ms;
+    int64_t transaction_check_max;
     char *log_level;
+    char *log_file;
+    int64_t metrics_port;
+    char *metrics_bind;
     /* delayed delivery, retry */
     char *message_delay_level;
     int64_t timer_max_delay_sec;
@@ -87,6 +100,14 @@ void config_foreach(const broker_config *cfg,
                                const char *value, int is_default, int type,
                                const char *doc),
                     void *arg);
+
+/* The table name of a key given by name or alias, or NULL if unknown. */
+const char *config_canonical(const char *key);
+/* 1 if the key (name or alias) may be changed while the broker runs. */
+int config_is_dynamic(const char *key);
+/* The current value of a key as text (passwords hidden).  0 or -1. */
+int config_get_text(const broker_config *cfg, const char *key, char *out,
+                    size_t outlen);
 
 /* Parses "PLAINTEXT://host:port" (first listener of a comma list).  Returns
  * 0 and fills host (cap hostlen) and port, or -1. */

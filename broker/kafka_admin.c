@@ -20,12 +20,14 @@
 #include <sys/statvfs.h>
 
 #include "kafka_int.h"
+#include "dynconf.h"
 #include "log.h"
 
 #define RES_TOPIC  2
 #define RES_BROKER 4
 
 #define SRC_DYNAMIC_TOPIC 1
+#define SRC_DYNAMIC_BROKER 2
 #define SRC_STATIC_BROKER 4
 #define SRC_DEFAULT       5
 
@@ -315,8 +317,10 @@ static void broker_cfg_cb(void *arg, const char *name, const char *value,
     if (!key_wanted(c->rs, name))
         return;
     add_config(c->r, c->res, name, value,
-               is_default ? SRC_DEFAULT : SRC_STATIC_BROKER, type, doc,
-               c->include_docs, 1);
+               dynconf_is_set(name) ? SRC_DYNAMIC_BROKER
+               : is_default         ? SRC_DEFAULT
+                                    : SRC_STATIC_BROKER,
+               type, doc, c->include_docs, !config_is_dynamic(name));
 }
 
 static int count_cb_n;
@@ -428,6 +432,56 @@ static int16_t alter_topic(kreq *r, topic *t, topic_config_entry *set, int n,
     return 0;
 }
 
+/* AlterConfigs on the broker: every current override that the request
+ * does not list is reverted. */
+static void broker_cfg_revert_unlisted(dynconf_change *ch, int *n, int cap)
+{
+    static const char *const keys[] = {
+        "logLevel", "fileReservedTime", "diskMaxUsedSpaceRatio",
+        "num.partitions", "auto.create.topics.enable",
+        "fetch.max.wait.cap.ms", "group.initial.rebalance.delay.ms", NULL};
+    for (int i = 0; keys[i] && *n < cap; i++) {
+        if (!dynconf_is_set(keys[i]))
+            continue;
+        int listed = 0;
+        for (int k = 0; k < *n && !listed; k++) {
+            const char *c = config_canonical(ch[k].key);
+            listed = c && strcmp(c, keys[i]) == 0;
+        }
+        if (!listed) {
+            ch[*n].key = keys[i];
+            ch[*n].value = NULL;
+            (*n)++;
+        }
+    }
+}
+
+/* Applies run-time changes to this broker (resource "" = the cluster
+ * default, or our id). */
+static int16_t alter_broker(kreq *r, buf_view name, const dynconf_change *ch,
+                            int n, int validate_only, char *why, size_t wl)
+{
+    broker *b = r->conn->b;
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%" PRId64, b->cfg->broker_id);
+    if (name.len && !(name.len == strlen(idtext) &&
+                      !memcmp(name.ptr, idtext, strlen(idtext)))) {
+        snprintf(why, wl, "unknown broker id");
+        return KAFKA_ERR_INVALID_REQUEST;
+    }
+    for (int i = 0; i < n; i++)
+        if (config_canonical(ch[i].key) && !config_is_dynamic(ch[i].key)) {
+            snprintf(why, wl,
+                     "Cannot update these configs dynamically: %s (set it "
+                     "in the properties file and restart)",
+                     config_canonical(ch[i].key));
+            return KAFKA_ERR_INVALID_REQUEST;
+        }
+    if (dynconf_apply(b, ch, n, validate_only, why, wl) != 0)
+        return KAFKA_ERR_INVALID_CONFIG;
+    return 0;
+}
+
 int kafka_handle_alter_configs(kreq *r)
 {
     const kafka_alter_configs_req *req = r->req;
@@ -442,10 +496,34 @@ int kafka_handle_alter_configs(kreq *r)
         res->resource_name = rs->resource_name;
         res->error_message.is_null = 1;
         char why[200] = "";
+        if (rs->resource_type == RES_BROKER) {
+            /* AlterConfigs replaces the resource's whole dynamic set:
+             * listed keys are set, overrides not listed are reverted */
+            int cap = rs->configs.count + 32;
+            dynconf_change *ch =
+                wire_arena_calloc(&r->arena, (size_t)cap, sizeof *ch);
+            if (!ch)
+                return KH_CLOSE;
+            int n = 0;
+            for (int32_t k = 0; k < rs->configs.count; k++) {
+                ch[n].key = arena_cstr(r, rs->configs.items[k].name);
+                ch[n].value = rs->configs.items[k].value.is_null
+                                  ? NULL
+                                  : arena_cstr(r, rs->configs.items[k].value);
+                n++;
+            }
+            broker_cfg_revert_unlisted(ch, &n, cap);
+            res->error_code = alter_broker(r, rs->resource_name, ch, n,
+                                           req->validate_only, why,
+                                           sizeof why);
+            if (res->error_code)
+                res->error_message = arena_text(r, why);
+            continue;
+        }
         if (rs->resource_type != RES_TOPIC) {
             res->error_code = KAFKA_ERR_INVALID_REQUEST;
-            res->error_message = arena_text(
-                r, "broker configs cannot be changed at run time yet");
+            res->error_message =
+                arena_text(r, "only topic and broker resources are known");
             continue;
         }
         topic *t = find_topic(r, rs->resource_name);
@@ -488,10 +566,44 @@ int kafka_handle_incremental_alter_configs(kreq *r)
         res->resource_name = rs->resource_name;
         res->error_message.is_null = 1;
         char why[200] = "";
+        if (rs->resource_type == RES_BROKER) {
+            dynconf_change *ch = wire_arena_calloc(
+                &r->arena, (size_t)rs->configs.count + 1, sizeof *ch);
+            if (!ch)
+                return KH_CLOSE;
+            int n = 0;
+            for (int32_t k = 0; k < rs->configs.count && !res->error_code;
+                 k++) {
+                const kafka_incremental_alter_configs_req_config *c =
+                    &rs->configs.items[k];
+                ch[n].key = arena_cstr(r, c->name);
+                if (c->config_operation == 0 && !c->value.is_null)
+                    ch[n++].value = arena_cstr(r, c->value);
+                else if (c->config_operation == 1)
+                    ch[n++].value = NULL;
+                else {
+                    res->error_code = c->config_operation == 0
+                                          ? KAFKA_ERR_INVALID_REQUEST
+                                          : KAFKA_ERR_INVALID_CONFIG;
+                    snprintf(why, sizeof why,
+                             c->config_operation == 0
+                                 ? "SET %s needs a value"
+                                 : "APPEND/SUBTRACT: %s is not a list config",
+                             ch[n].key);
+                }
+            }
+            if (!res->error_code)
+                res->error_code = alter_broker(r, rs->resource_name, ch, n,
+                                               req->validate_only, why,
+                                               sizeof why);
+            if (res->error_code)
+                res->error_message = arena_text(r, why);
+            continue;
+        }
         if (rs->resource_type != RES_TOPIC) {
             res->error_code = KAFKA_ERR_INVALID_REQUEST;
-            res->error_message = arena_text(
-                r, "broker configs cannot be changed at run time yet");
+            res->error_message =
+                arena_text(r, "only topic and broker resources are known");
             continue;
         }
         topic *t = find_topic(r, rs->resource_name);

@@ -32,6 +32,7 @@
 
 #include "kafka_int.h"
 #include "log.h"
+#include "metrics.h"
 #include "remoting_message.h"
 #include "rmq_int.h"
 #include "rmq_schedule.h"
@@ -486,9 +487,10 @@ static int16_t produce_delayed(kreq *r, topic *t, int32_t partition,
                          ? delay_park(b, &none, t->name, partition, mode, level,
                                       due, props.p, props.len, key, klen, body,
                                       0, 0, born, 0, &res, uniq)
-                         : rmq_store_message_ex(b, &none, q, props.p, props.len,
-                                                body, 0, 0, born, 0, key, klen,
-                                                NULL, &res, uniq);
+                         : rmq_store_message_full(b, &none, q, props.p,
+                                                  props.len, body, 0, 0, born,
+                                                  0, 0, key, klen, NULL, &res,
+                                                  uniq);
             if (rc != 0) {
                 log_warn("kafka", r->conn->peer, "append for %s-%d failed: %s",
                          t->name, partition, store_errmsg(b->st));
@@ -841,14 +843,16 @@ static int pieces_push(kreq *r, fetch_pieces *fp, const uint8_t *p,
 
 /* Collects batches of one partition from offset `off` up to `hw`, within
  * the byte budgets.  `first` = nothing has been added to the response yet
- * (then the first batch goes in whole, KIP-74). */
+ * (then the first batch goes in whole, KIP-74).  *msgs gets the offsets
+ * covered (for metrics). */
 static int64_t fetch_collect(kreq *r, store_queue *q, int64_t off,
                              int64_t hw, int64_t part_budget,
                              int64_t *total_budget, int *first,
-                             fetch_pieces *fp)
+                             fetch_pieces *fp, int64_t *msgs)
 {
     store *st = r->conn->b->st;
     int64_t bytes = 0;
+    int64_t start = off;
     while (off < hw) {
         store_cq_entry e;
         int n = store_queue_read(q, off, &e, 1);
@@ -908,6 +912,7 @@ static int64_t fetch_collect(kreq *r, store_queue *q, int64_t off,
         if (bytes >= part_budget || *total_budget <= 0)
             break;
     }
+    *msgs = off - start;
     return bytes;
 }
 
@@ -975,6 +980,12 @@ static int fetch_build(kreq *r, int final)
         req->max_bytes > 0 ? req->max_bytes : (int64_t)INT32_MAX;
     int64_t total = 0;
     int first = 1, any_error = 0;
+    /* per request topic: messages and bytes sent, for metrics */
+    int64_t *sent = wire_arena_alloc(
+        &r->arena, sizeof(int64_t) * 2 * (size_t)(req->topics.count + 1));
+    if (!sent)
+        return -1;
+    memset(sent, 0, sizeof(int64_t) * 2 * (size_t)(req->topics.count + 1));
     const kafka_schema *ps = kafka_sub_schema(
         kafka_sub_schema(&kafka_fetch_resp_schema, "responses"), "partitions");
     for (int32_t i = 0; i < req->topics.count; i++) {
@@ -1017,15 +1028,18 @@ static int fetch_build(kreq *r, int final)
                 continue;
             }
             fetch_pieces fp = {0};
+            int64_t nmsgs = 0;
             int64_t n = fetch_collect(
                 r, q, fpq->fetch_offset, hw,
                 fpq->partition_max_bytes > 0 ? fpq->partition_max_bytes
                                              : INT32_MAX,
-                &total_budget, &first, &fp);
+                &total_budget, &first, &fp, &nmsgs);
             rp->records.pieces = fp.items;
             rp->records.n_pieces = fp.n;
             rp->records.len = n;
             total += n;
+            sent[2 * i] += nmsgs;
+            sent[2 * i + 1] += n;
         }
     }
     if (!final && !any_error && req->max_wait_ms > 0 &&
@@ -1034,7 +1048,14 @@ static int fetch_build(kreq *r, int final)
         fetch_release_pieces(resp);
         return 0;
     }
-    return kreq_respond(r, &kafka_fetch_resp_schema, resp) == 0 ? 1 : -1;
+    if (kreq_respond(r, &kafka_fetch_resp_schema, resp) != 0)
+        return -1;
+    for (int32_t i = 0; i < req->topics.count; i++)
+        metrics_topic_out(METRICS_KAFKA,
+                          (const char *)req->topics.items[i].topic.ptr,
+                          req->topics.items[i].topic.len, sent[2 * i],
+                          sent[2 * i + 1]);
+    return 1;
 }
 
 static void fetch_timeout_cb(evutil_socket_t fd, short what, void *arg)

@@ -28,6 +28,8 @@
 
 #include "kafka_int.h"
 #include "log.h"
+#include "tls_event.h"
+#include "metrics.h"
 #include "tls.h"
 
 #include <openssl/err.h>
@@ -291,6 +293,8 @@ static void kconn_handle_frame(kconn *c, uint8_t *frame, size_t len)
     c->n_inflight++;
 
     const kafka_api_entry *api = kafka_api_find(r->hdr.api_key);
+    int16_t api_key = r->hdr.api_key; /* r may complete inside the handler */
+    int64_t t0 = metrics_now_us();
     int rc;
     if (!api || r->hdr.api_version < api->serve_min ||
         r->hdr.api_version > api->max_version) {
@@ -317,6 +321,8 @@ static void kconn_handle_frame(kconn *c, uint8_t *frame, size_t len)
             rc = api->fn(r);
         }
     }
+    metrics_request(METRICS_KAFKA, api_key, rc == KH_CLOSE ? -1 : 0,
+                    metrics_now_us() - t0);
     if (rc == KH_CLOSE) {
         c->close_on_flush = 1;
         r->ready = 1; /* no reply; just leaves the queue in order */
@@ -447,6 +453,8 @@ static void kafka_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (kl->tls) {
         SSL *ssl = SSL_new(kl->ssl_ctx);
+        if (ssl)
+            tls_ssl_quiet_eof(ssl); /* a close without close_notify is EOF */
         c->bev = ssl ? bufferevent_openssl_socket_new(
                            b->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
                            BEV_OPT_CLOSE_ON_FREE)

@@ -1,11 +1,17 @@
 /*
- * log.c - line-oriented logging to stderr (see log.h for the line format).
+ * log.c - line-oriented logging to stderr or a file (see log.h for the
+ * line format).
  *
  * One write(2) per line so lines from the flush thread and the event loop
- * never interleave mid-line.
+ * never interleave mid-line.  A log file is opened O_APPEND; log_reopen
+ * (SIGHUP, for logrotate) opens the path again and dup2()s the new file
+ * onto the old descriptor, so a line written by another thread at that
+ * moment lands whole in one file or the other.
  */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +21,53 @@
 #include <unistd.h>
 
 int log_min_level = LOG_INFO;
+
+static int log_fd = STDERR_FILENO;
+static char log_path[4096];
+
+static int log_open_path(const char *path)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+int log_open(const char *path)
+{
+    if (!path || !*path)
+        return 0;
+    if (strlen(path) >= sizeof log_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = log_open_path(path);
+    if (fd < 0)
+        return -1;
+    snprintf(log_path, sizeof log_path, "%s", path);
+    log_fd = fd;
+    return 0;
+}
+
+int log_reopen(void)
+{
+    if (!log_path[0])
+        return 0; /* stderr: whoever redirected it rotates it */
+    int fd = log_open_path(log_path);
+    if (fd < 0)
+        return -1;
+    int rc = dup2(fd, log_fd) < 0 ? -1 : 0;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+void log_close(void)
+{
+    if (log_path[0] && log_fd != STDERR_FILENO) {
+        close(log_fd);
+        log_fd = STDERR_FILENO;
+        log_path[0] = '\0';
+    }
+}
 
 static const char *const log_level_names[] = {"DEBUG", "INFO", "WARN",
                                               "ERROR"};
@@ -59,7 +112,7 @@ void log_write(int level, const char *subsys, const char *ctx,
     if (n >= (int)sizeof line - 1)
         n = (int)sizeof line - 2;
     line[n++] = '\n';
-    ssize_t w = write(STDERR_FILENO, line, (size_t)n);
+    ssize_t w = write(log_fd, line, (size_t)n);
     (void)w;
 }
 

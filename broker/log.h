@@ -21,6 +21,14 @@ void log_set_level(int level);
 void log_write(int level, const char *subsys, const char *ctx,
                const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Log to this file (appending) instead of stderr: 0, or -1 with errno.
+ * An empty path keeps stderr.  Call before other threads start. */
+int log_open(const char *path);
+/* Opens the file again at its path (after a rotation moved it away): 0,
+ * or -1 with errno (logging goes on to the old file).  Safe while other
+ * threads log. */
+int log_reopen(void);
+void log_close(void);
 /* Writes up to n bytes of p as printable text into out (cap outlen). */
 void log_sanitize(char *out, size_t outlen, const void *p, size_t n);
 

@@ -18,8 +18,11 @@
 #include "broker.h"
 #include "namesrv.h"
 #include "rmq.h"
+#include "rmq_tls.h"
 #include "kafka_int.h"
+#include "dynconf.h"
 #include "log.h"
+#include "metrics.h"
 
 void broker_run_posted(evutil_socket_t fd, short what, void *arg);
 void broker_wake_fetches(evutil_socket_t fd, short what, void *arg);
@@ -39,6 +42,18 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
              sig == SIGTERM ? "SIGTERM" : "SIGINT");
     b->stopping = 1;
     event_base_loopexit(b->base, NULL);
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    (void)arg;
+    if (log_reopen() != 0)
+        log_error("broker", NULL, "SIGHUP: cannot reopen the log file: %s",
+                  strerror(errno));
+    else
+        log_info("broker", NULL, "SIGHUP received, log file reopened");
 }
 
 static void on_retention(evutil_socket_t fd, short what, void *arg)
@@ -90,6 +105,19 @@ int main(int argc, char **argv)
         return 0;
     }
     log_set_level(log_level_parse(cfg.log_level));
+    if (log_open(cfg.log_file) != 0) {
+        fprintf(stderr, "ferry-broker: cannot open logFile %s: %s\n",
+                cfg.log_file, strerror(errno));
+        config_release(&cfg);
+        return 1;
+    }
+    /* the RocketMQ side's TLS (remoting ports, embedded name server):
+     * a bad key or certificate is a configuration error */
+    if (rmq_tls_init(&cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "ferry-broker: %s\n", err);
+        config_release(&cfg);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     evthread_use_pthreads();
 
@@ -107,6 +135,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ferry-broker: cannot create %s: %s\n", cfg.store_dir,
                 strerror(errno));
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
     }
     store_config sc;
@@ -142,6 +171,7 @@ int main(int argc, char **argv)
     if (!b.st) {
         log_error("store", NULL, "cannot open the store: %s", err);
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
     }
     const store_recovery_info *ri = store_recovery_info_get(b.st);
@@ -152,6 +182,7 @@ int main(int argc, char **argv)
         log_error("topics", NULL, "%s", err);
         store_close(b.st);
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
     }
     b.offsets = offsets_open(cfg.store_dir,
@@ -162,7 +193,16 @@ int main(int argc, char **argv)
         topics_close(b.topics);
         store_close(b.st);
         config_release(&cfg);
+        rmq_tls_shutdown();
         return 2;
+    }
+    if (dynconf_load(&b, err, sizeof err) != 0) {
+        log_error("config", NULL, "%s", err);
+        offsets_close(b.offsets);
+        topics_close(b.topics);
+        store_close(b.st);
+        config_release(&cfg);
+        return 1;
     }
     b.base = event_base_new();
     if (!b.base) {
@@ -177,6 +217,8 @@ int main(int argc, char **argv)
     b.retention_ev = event_new(b.base, -1, EV_PERSIST, on_retention, &b);
     event_add(b.sig_term, NULL);
     event_add(b.sig_int, NULL);
+    b.sig_hup = evsignal_new(b.base, SIGHUP, on_hup, &b);
+    event_add(b.sig_hup, NULL);
     struct timeval minute = {60, 0};
     event_add(b.retention_ev, &minute);
 
@@ -194,6 +236,8 @@ int main(int argc, char **argv)
             namesrv_config nc;
             namesrv_config_defaults(&nc);
             nc.port = (int)cfg.namesrv_port;
+            nc.tls_mode = rmq_tls_mode();
+            nc.tls_ctx = rmq_tls_server_ctx();
             char host[256];
             int p;
             /* the name server listens where the Kafka listener does */
@@ -216,12 +260,17 @@ int main(int argc, char **argv)
             log_error("broker", NULL, "%s", err);
             rc = 2;
         }
+        if (rc == 0 && metrics_start(&b, err, sizeof err) != 0) {
+            log_error("broker", NULL, "%s", err);
+            rc = 2;
+        }
         if (rc == 0) {
             log_info("broker", NULL, "ferry-broker ready");
             event_base_dispatch(b.base);
         }
     }
 
+    metrics_stop();
     kafka_server_stop(&b);
     rmq_stop(&b);
     namesrv_stop(b.namesrv);
@@ -237,11 +286,15 @@ int main(int argc, char **argv)
     event_free(b.rmq_wake_ev);
     event_free(b.sig_term);
     event_free(b.sig_int);
+    event_free(b.sig_hup);
     event_free(b.retention_ev);
     topics_close(b.topics);
     offsets_close(b.offsets);
     event_base_free(b.base);
+    rmq_tls_shutdown();
     log_info("broker", NULL, "stopped cleanly");
+    log_close();
+    dynconf_release();
     config_release(&cfg);
     return rc;
 }

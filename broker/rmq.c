@@ -12,8 +12,9 @@
  * UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, VIEW_MESSAGE_BY_ID
  * (offsetMsgId), QUERY_MESSAGE (by key, through the index),
  * LOCK_BATCH_MQ / UNLOCK_BATCH_MQ (60 s expiry) for orderly consumers,
- * UPDATE_AND_CREATE_TOPIC, GET_ALL_TOPIC_CONFIG, GET_BROKER_RUNTIME_INFO;
- * the broker sends
+ * UPDATE_AND_CREATE_TOPIC, GET_ALL_TOPIC_CONFIG, GET_BROKER_RUNTIME_INFO,
+ * END_TRANSACTION (rmq_txn.c: half messages, op log, check-back with
+ * CHECK_TRANSACTION_STATE); the broker sends
  * NOTIFY_CONSUMER_IDS_CHANGED to a group's members when its membership
  * changes.  Anything else: REQUEST_CODE_NOT_SUPPORTED, so a client knows.
  *
@@ -29,10 +30,15 @@
  *   - consumer offsets are the one offset store the Kafka groups use.
  *
  * Delay levels and delivery times are parked by rmq_schedule.c;
- * CONSUMER_SEND_MSG_BACK and the %RETRY%/%DLQ% rules are rmq_retry.c.
- * Not yet (issue #4/#5): transactions (refused with MESSAGE_ILLEGAL rather
- * than stored wrongly), query by time range, most admin codes, TLS on
- * remoting.
+ * CONSUMER_SEND_MSG_BACK and the %RETRY%/%DLQ% rules are rmq_retry.c;
+ * transactional (half) messages are rmq_txn.c.
+ * Not yet (issue #4/#5): query by time range, most admin codes.
+ *
+ * TLS (rmq_tls.h): with tls.server.mode permissive or enforcing, both
+ * ports hand each new socket to a tls_sniff (tls_event.h), which peeks at
+ * the first byte as RocketMQ does (0x16: TLS) and gives back a TLS or
+ * plain bufferevent; rmq_conn_open makes the rconn either way.  With
+ * tls.enable the name server links are TLS too.
  *
  * Registration: with the embedded name server of --standalone (in-process)
  * and with every name server of namesrvAddr over TCP (REGISTER_BROKER with
@@ -44,6 +50,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <inttypes.h>
@@ -56,7 +63,9 @@
 #include <unistd.h>
 
 #include "kafka_int.h"
+#include "dynconf.h"
 #include "log.h"
+#include "metrics.h"
 #include "namesrv.h"
 #include "remoting.h"
 #include "remoting_body.h"
@@ -65,7 +74,11 @@
 #include "rmq_int.h"
 #include "rmq_retry.h"
 #include "rmq_schedule.h"
+#include "rmq_txn.h"
 #include "route.h"
+#include "rmq_tls.h"
+#include "tls.h"
+#include "tls_event.h"
 
 #define RMQ_MAX_PULL_MSGS  64
 #define RMQ_MAX_PULL_BYTES (256 * 1024)
@@ -73,6 +86,9 @@
 
 rmq *rmq_state;
 #define R rmq_state
+
+/* First-byte sniff of both remoting ports; NULL when TLS is disabled. */
+static tls_sniff *rmq_sniff;
 
 
 int64_t rmq_now_ms(void)
@@ -131,8 +147,10 @@ int rmq_reply_encode(buf_writer *w, const remoting_header *req,
 
 void rmq_reply(rconn *c, const remoting_header *req, rreply *rp,
                int32_t code, const char *remark, const void *body,
-                  size_t body_len)
+               size_t body_len)
 {
+    c->m_reply_code = code;
+    c->m_replied = 1;
     if (req->flag & REMOTING_FLAG_ONEWAY)
         return;
     buf_writer w;
@@ -281,17 +299,44 @@ static void ns_link_read_cb(struct bufferevent *bev, void *arg)
 static void ns_link_event_cb(struct bufferevent *bev, short what, void *arg)
 {
     ns_link *l = arg;
-    (void)bev;
     if (what & BEV_EVENT_CONNECTED) {
-        log_info("rmq", l->addr, "connected to name server");
+        log_info("rmq", l->addr, "connected to name server%s",
+                 tls_bev_is_tls(bev) ? " over TLS" : "");
         return;
     }
     if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        if ((what & BEV_EVENT_ERROR) && tls_bev_is_tls(bev)) {
+            char e[512];
+            log_warn("rmq", l->addr, "name server TLS: %s",
+                     tls_bev_error(bev, e, sizeof e));
+        }
         log_warn("rmq", l->addr, "name server connection lost; will retry");
         bufferevent_free(l->bev);
         l->bev = NULL;
         R->last_register_ms = 0; /* re-register on the next tick */
     }
+}
+
+/* A new, unconnected bufferevent for a name server link: TLS (verifying
+ * the server's certificate against host) with tls.enable, else plain. */
+static struct bufferevent *ns_link_bufferevent(broker *b, const char *host)
+{
+    SSL_CTX *ctx = rmq_tls_client_ctx();
+    if (!ctx)
+        return bufferevent_socket_new(b->base, -1, BEV_OPT_CLOSE_ON_FREE);
+    SSL *ssl = SSL_new(ctx);
+    if (!ssl || tls_client_set_host(ssl, host) != TLS_OK) {
+        SSL_free(ssl);
+        return NULL;
+    }
+    tls_ssl_quiet_eof(ssl);
+    struct bufferevent *bev = bufferevent_openssl_socket_new(
+        b->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev)
+        SSL_free(ssl);
+    else
+        bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    return bev;
 }
 
 /* Sends REGISTER_BROKER to one remote name server (connecting first). */
@@ -313,7 +358,7 @@ static void ns_link_register(ns_link *l, const uint8_t *body, size_t len)
             log_warn("rmq", l->addr, "namesrvAddr must be IPv4 host:port");
             return;
         }
-        l->bev = bufferevent_socket_new(b->base, -1, BEV_OPT_CLOSE_ON_FREE);
+        l->bev = ns_link_bufferevent(b, host);
         if (!l->bev)
             return;
         bufferevent_setcb(l->bev, ns_link_read_cb, NULL, ns_link_event_cb,
@@ -466,17 +511,29 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
                       store_append_result *res, char *uniq_text)
 {
     return rmq_store_message_ex(b, born_host, q, props, plen, body, flag,
-                                sys_flag, born, reconsume, NULL, 0, NULL,
-                                res, uniq_text);
+                                sys_flag, born, reconsume, 0, res, uniq_text);
 }
 
 int rmq_store_message_ex(broker *b, const remoting_host *born_host,
                          store_queue *q, const uint8_t *props, size_t plen,
                          buf_view body, int32_t flag, int32_t sys_flag,
                          int64_t born, int32_t reconsume,
-                         const uint8_t *key, size_t key_len,
-                         const int64_t *tag_hash_override,
+                         int64_t prepared_txn_offset,
                          store_append_result *res, char *uniq_text)
+{
+    return rmq_store_message_full(b, born_host, q, props, plen, body, flag,
+                                  sys_flag, born, reconsume,
+                                  prepared_txn_offset, NULL, 0, NULL, res,
+                                  uniq_text);
+}
+
+int rmq_store_message_full(broker *b, const remoting_host *born_host,
+                           store_queue *q, const uint8_t *props,
+                           size_t plen, buf_view body, int32_t flag,
+                           int32_t sys_flag, int64_t born, int32_t reconsume,
+                           int64_t prepared_txn_offset, const uint8_t *key,
+                           size_t key_len, const int64_t *tag_hash_override,
+                           store_append_result *res, char *uniq_text)
 {
     buf_writer pw;
     buf_writer_init(&pw, plen + 80, 0);
@@ -533,6 +590,7 @@ int rmq_store_message_ex(broker *b, const remoting_host *born_host,
     rmq_host_to_store(born_host, &ar.born_host);
     rmq_host_to_store(&R->store_host, &ar.store_host);
     ar.reconsume_times = reconsume;
+    ar.prepared_txn_offset = prepared_txn_offset;
     ar.properties = pw.p;
     ar.properties_len = (uint32_t)pw.len;
     ar.body = body.ptr;
@@ -615,13 +673,18 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
     }
     if (!strncmp(tname, RETRY_TOPIC_PREFIX, strlen(RETRY_TOPIC_PREFIX)))
         retry_ensure_topic(b, tname); /* 1 queue, as RocketMQ */
-    if (props && remoting_props_find((const uint8_t *)props, plen,
-                                     REMOTING_PROP_TRAN_MSG, &v) &&
-        v.len == 4 && memcmp(v.ptr, "true", 4) == 0) {
+    /* transactions (rmq_txn.c): a TRAN_MSG=true send is a half message */
+    int txn = props && remoting_props_find((const uint8_t *)props, plen,
+                                           REMOTING_PROP_TRAN_MSG, &v) &&
+              v.len == 4 && memcmp(v.ptr, "true", 4) == 0;
+    if (txn && req->code == REMOTING_REQ_SEND_BATCH_MESSAGE) {
         rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
-              "transactional messages are not supported by this Ferry "
-              "version yet",
-              NULL, 0);
+              "batch messages do not support transactions", NULL, 0);
+        return;
+    }
+    if (rmq_txn_is_system_topic(tname)) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_NO_PERMISSION,
+              "sending to a transaction system topic is forbidden", NULL, 0);
         return;
     }
     topic *t = topics_find(b->topics, tname, strlen(tname));
@@ -654,6 +717,25 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
                  t->queues);
         rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER, remark, NULL, 0);
         return;
+    }
+    buf_writer half_props;
+    buf_writer_init(&half_props, 0, 0);
+    if (txn) {
+        const char *pg = rmq_ext_str2(c, req, "a", "producerGroup");
+        char why[160];
+        buf_writer_init(&half_props, plen + 128, 0);
+        if (rmq_txn_half_prepare(b, pg, tname, qid, (const uint8_t *)props,
+                                 plen, &half_props, &q, why,
+                                 sizeof why) != 0) {
+            buf_writer_release(&half_props);
+            rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, why, NULL, 0);
+            return;
+        }
+        if (pg)
+            rmq_txn_producer_seen(c, (const uint8_t *)pg, strlen(pg));
+        props = (const char *)half_props.p;
+        plen = half_props.len;
+        sys_flag &= ~REMOTING_SYSFLAG_TRANSACTION_MASK;
     }
     store_append_result res;
     char uniq_text[80] = "";
@@ -702,6 +784,8 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
                                      (const uint8_t *)props, plen, body,
                                      flag, sys_flag, born, reconsume, &res,
                                      uniq_text);
+        if (rc == 0 && txn)
+            rmq_txn_half_stored(b, &res, (const uint8_t *)props, plen);
         if (rc == 0) {
             first_offset = res.queue_offset;
             char msgid[64];
@@ -711,6 +795,7 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         }
     }
     buf_write_raw(&ids, "", 1);
+    buf_writer_release(&half_props);
     if (rc != 0) {
         buf_writer_release(&ids);
         log_warn("rmq", c->peer, "append to %s-%d failed: %s", tname, qid,
@@ -1113,6 +1198,8 @@ static int handle_pull(rconn *c, const remoting_header *req,
         next = off;
         if (n > 0) {
             code = REMOTING_RESP_SUCCESS;
+            metrics_topic_out(METRICS_RMQ, tname, strlen(tname), n,
+                              (int64_t)body.len);
         } else {
             code = REMOTING_RESP_PULL_RETRY_IMMEDIATELY;
             status = "NO_MATCHED_MESSAGE";
@@ -1287,6 +1374,63 @@ static void members_remove(const char *client_id, uint64_t conn_id,
         notify_group(changed[i]);
 }
 
+/* The expression `m` subscribes `tname` (tl bytes) with, or NULL. */
+static const char *subscription_of(const rmember *m, const char *tname,
+                                   size_t tl, size_t *len)
+{
+    const char *p = m->subscription_topics;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+        if (ll > tl && memcmp(p, tname, tl) == 0 && p[tl] == '\t') {
+            *len = ll - tl - 1;
+            return p + tl + 1;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+/*
+ * RocketMQ's trap: the broker keeps one subscription per group and topic,
+ * and filters every member's pulls with it, so members of one group that
+ * subscribe one topic with different expressions silently miss messages.
+ * Ferry behaves the same (member_subscription) but says so, loudly, each
+ * time a member's subscriptions change into a conflict.
+ */
+static void warn_subscription_conflicts(const rmember *m)
+{
+    const char *p = m->subscription_topics;
+    while (p && *p) {
+        const char *tab = strchr(p, '\t');
+        const char *nl = strchr(p, '\n');
+        if (!tab || (nl && tab > nl))
+            break;
+        size_t tl = (size_t)(tab - p);
+        size_t el = nl ? (size_t)(nl - tab - 1) : strlen(tab + 1);
+        for (const rmember *o = R->members; o; o = o->next) {
+            size_t ol;
+            const char *oe;
+            if (o == m || strcmp(o->group, m->group) != 0 ||
+                !(oe = subscription_of(o, p, tl, &ol)))
+                continue;
+            if (ol != el || memcmp(oe, tab + 1, el) != 0) {
+                log_warn("rmq", m->client_id,
+                         "SUBSCRIPTION CONFLICT in group %s: topic %.*s is "
+                         "subscribed with '%.*s' by %s and '%.*s' by %s; the "
+                         "broker filters with one expression per group (as "
+                         "RocketMQ does), so some messages reach no member. "
+                         "Give every member of a group the same "
+                         "subscriptions.",
+                         m->group, (int)tl, p, (int)el, tab + 1, m->client_id,
+                         (int)ol, oe, o->client_id);
+                break;
+            }
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
 static void handle_heartbeat(rconn *c, const remoting_header *req,
                              buf_view body)
 {
@@ -1301,6 +1445,9 @@ static void handle_heartbeat(rconn *c, const remoting_header *req,
     snprintf(cid, sizeof cid, "%.*s", (int)hb.client_id.len,
              hb.client_id.ptr ? (const char *)hb.client_id.ptr : "");
     int64_t now = rmq_now_ms();
+    for (int32_t i = 0; i < hb.producer_count; i++)
+        rmq_txn_producer_seen(c, hb.producer_groups[i].ptr,
+                              hb.producer_groups[i].len);
     for (int32_t i = 0; i < hb.consumer_count; i++) {
         const remoting_consumer_data *cd = &hb.consumers[i];
         char group[256];
@@ -1342,9 +1489,13 @@ static void handle_heartbeat(rconn *c, const remoting_header *req,
             m->next = R->members;
             R->members = m;
         }
+        int changed = is_new || !m->subscription_topics || sw.err ||
+                      strcmp(m->subscription_topics, (char *)sw.p) != 0;
         free(m->subscription_topics);
         m->subscription_topics = sw.err ? NULL : strdup((char *)sw.p);
         buf_writer_release(&sw);
+        if (changed)
+            warn_subscription_conflicts(m);
         m->conn_id = c->id;
         m->last_seen_ms = now;
         if (is_new) {
@@ -1660,9 +1811,96 @@ static void handle_runtime_info(rconn *c, const remoting_header *req)
 /* dispatch and connections                                            */
 /* ------------------------------------------------------------------ */
 
+/* UPDATE_BROKER_CONFIG: the body is properties text (key=value lines, as
+ * Java's MixAll.properties2String writes them); all or nothing, through
+ * dynconf.  GET_BROKER_CONFIG: every key as properties text. */
+static void props_cb(void *arg, const char *name, const char *value,
+                     int is_default, int type, const char *doc)
+{
+    buf_writer *w = arg;
+    (void)is_default;
+    (void)type;
+    (void)doc;
+    buf_write_raw(w, name, strlen(name));
+    buf_write_raw(w, "=", 1);
+    buf_write_raw(w, value, strlen(value));
+    buf_write_raw(w, "\n", 1);
+}
+
+static void handle_broker_config(rconn *c, const remoting_header *req,
+                                 buf_view body)
+{
+    broker *b = c->b;
+    static int64_t config_version;
+    if (req->code == REMOTING_REQ_GET_BROKER_CONFIG) {
+        buf_writer w;
+        buf_writer_init(&w, 4096, 0);
+        config_foreach(b->cfg, props_cb, &w);
+        char version[96];
+        snprintf(version, sizeof version,
+                 "{\"counter\":%" PRId64 ",\"timestamp\":%" PRId64 "}",
+                 config_version, rmq_now_ms());
+        rreply rp;
+        rmq_reply_init(&rp, c);
+        rmq_reply_ext(&rp, "version", version);
+        if (w.err)
+            rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+                      "out of memory", NULL, 0);
+        else
+            rmq_reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, w.p, w.len);
+        buf_writer_release(&w);
+        return;
+    }
+    /* key=value lines into NUL-terminated copies in the arena */
+    dynconf_change ch[32];
+    int n = 0;
+    char *text = wire_arena_alloc(&c->arena, body.len + 1);
+    if (!text) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+                  "config body too large", NULL, 0);
+        return;
+    }
+    if (body.len)
+        memcpy(text, body.ptr, body.len);
+    text[body.len] = '\0';
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line[strcspn(line, "\r")] = '\0';
+        if (!*line || *line == '#')
+            continue;
+        char *eq = strchr(line, '=');
+        if (!eq || n == 32) {
+            rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+                      !eq ? "config body: expected key=value lines"
+                          : "config body: at most 32 keys at once",
+                      NULL, 0);
+            return;
+        }
+        *eq = '\0';
+        ch[n].key = line;
+        ch[n].value = eq + 1;
+        n++;
+    }
+    char err[300];
+    if (n == 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+                  "config body has no key=value line", NULL, 0);
+        return;
+    }
+    if (dynconf_apply(b, ch, n, 0, err, sizeof err) != 0) {
+        log_warn("rmq", c->peer, "UPDATE_BROKER_CONFIG refused: %s", err);
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, err, NULL, 0);
+        return;
+    }
+    config_version++;
+    rmq_reply(c, req, NULL, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+}
+
 /* Runs one request; returns 1 if it was parked (long poll). */
-static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
-                        int first)
+static int rmq_dispatch_one(rconn *c, const uint8_t *frame, size_t len,
+                            int first)
 {
     remoting_header req;
     buf_view body;
@@ -1672,6 +1910,7 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
         return -1;
     if (req.flag & REMOTING_FLAG_RESPONSE)
         return 0; /* answers to our one-way notifications: none expected */
+    c->m_req_code = req.code;
     switch (req.code) {
     case REMOTING_REQ_SEND_MESSAGE:
     case REMOTING_REQ_SEND_MESSAGE_V2:
@@ -1694,6 +1933,9 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
         return 0;
     case REMOTING_REQ_HEART_BEAT:
         handle_heartbeat(c, &req, body);
+        return 0;
+    case REMOTING_REQ_END_TRANSACTION:
+        rmq_txn_end(c, &req);
         return 0;
     case REMOTING_REQ_UNREGISTER_CLIENT: {
         const char *cid = rmq_ext_str(c, &req, "clientID");
@@ -1722,6 +1964,10 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
     case REMOTING_REQ_GET_ALL_TOPIC_CONFIG:
         handle_all_topic_config(c, &req);
         return 0;
+    case REMOTING_REQ_UPDATE_BROKER_CONFIG:
+    case REMOTING_REQ_GET_BROKER_CONFIG:
+        handle_broker_config(c, &req, body);
+        return 0;
     case REMOTING_REQ_GET_BROKER_RUNTIME_INFO:
         handle_runtime_info(c, &req);
         return 0;
@@ -1737,6 +1983,23 @@ static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
         return 0;
     }
     }
+}
+
+/* rmq_dispatch_one, counted in the metrics once it is answered (a parked
+ * pull counts when its last run answers; a SYNC_FLUSH send answered
+ * after the flush counts as SUCCESS). */
+static int rmq_dispatch(rconn *c, const uint8_t *frame, size_t len,
+                        int first)
+{
+    int64_t t0 = metrics_now_us();
+    c->m_req_code = -1;
+    c->m_replied = 0;
+    int rc = rmq_dispatch_one(c, frame, len, first);
+    if (rc != 1 && c->m_req_code >= 0)
+        metrics_request(METRICS_RMQ, c->m_req_code,
+                        c->m_replied ? c->m_reply_code : 0,
+                        metrics_now_us() - t0);
+    return rc;
 }
 
 static void rconn_free(rconn *c)
@@ -1786,43 +2049,52 @@ static void rconn_read_cb(struct bufferevent *bev, void *arg)
 
 static void rconn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
-    (void)bev;
-    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-        rconn_free(arg);
+    rconn *c = arg;
+    if (what & BEV_EVENT_CONNECTED) {
+        /* only TLS server connections report this: handshake done */
+        char d[384];
+        log_info("rmq", c->peer, "TLS connection: %s",
+                 tls_bev_describe(bev, d, sizeof d));
+        return;
+    }
+    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        if ((what & BEV_EVENT_ERROR) && tls_bev_is_tls(bev)) {
+            char e[512];
+            log_info("rmq", c->peer, "TLS: %s",
+                     tls_bev_error(bev, e, sizeof e));
+        }
+        rconn_free(c);
+    }
 }
 
-static void rmq_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-                          struct sockaddr *sa, int salen, void *arg)
+static void rmq_peer_text(const struct sockaddr *sa, int port, char *out,
+                          size_t len)
 {
-    (void)l;
-    (void)salen;
-    (void)arg;
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host,
+                  sizeof host);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                  host, sizeof host);
+    snprintf(out, len, "%s:%d", host, port);
+}
+
+/* A remoting connection whose bufferevent exists (plain, or TLS with the
+ * handshake under way). */
+static void rmq_conn_open(struct bufferevent *bev, const struct sockaddr *sa)
+{
     rconn *c = calloc(1, sizeof *c);
     if (!c) {
-        evutil_closesocket(fd);
+        bufferevent_free(bev);
         return;
     }
     c->b = R->b;
     c->id = ++R->next_conn_id;
     wire_arena_init(&c->arena, 8192, 32u << 20);
     rmq_host_from_sockaddr(sa, &c->peer_host);
-    char host[INET6_ADDRSTRLEN] = "?";
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, host,
-                  sizeof host);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, host,
-                  sizeof host);
-    snprintf(c->peer, sizeof c->peer, "%s:%d", host, c->peer_host.port);
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    c->bev = bufferevent_socket_new(R->b->base, fd, BEV_OPT_CLOSE_ON_FREE);
-    if (!c->bev) {
-        evutil_closesocket(fd);
-        wire_arena_release(&c->arena);
-        free(c);
-        return;
-    }
+    rmq_peer_text(sa, c->peer_host.port, c->peer, sizeof c->peer);
+    c->bev = bev;
     bufferevent_setcb(c->bev, rconn_read_cb, NULL, rconn_event_cb, c);
     bufferevent_setwatermark(c->bev, EV_READ, 0,
                              REMOTING_DEFAULT_MAX_FRAME + 8);
@@ -1831,6 +2103,53 @@ static void rmq_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     if (R->conns)
         R->conns->prev = c;
     R->conns = c;
+}
+
+static void rmq_sniff_cb(void *arg, struct bufferevent *bev, int is_tls,
+                         const struct sockaddr *sa, int salen,
+                         const char *why)
+{
+    (void)arg;
+    (void)is_tls;
+    (void)salen;
+    if (!bev) {
+        remoting_host h;
+        char peer[64];
+        rmq_host_from_sockaddr(sa, &h);
+        rmq_peer_text(sa, h.port, peer, sizeof peer);
+        /* plain in enforcing mode is worth a warning (RocketMQ warns);
+         * connect-and-close (health checks, scanners) is not */
+        if (strstr(why, "refused"))
+            log_warn("rmq", peer, "connection closed: %s", why);
+        else
+            log_debug("rmq", peer, "connection closed: %s", why);
+        return;
+    }
+    if (!R) {
+        bufferevent_free(bev);
+        return;
+    }
+    rmq_conn_open(bev, sa);
+}
+
+static void rmq_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+                          struct sockaddr *sa, int salen, void *arg)
+{
+    (void)l;
+    (void)arg;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (rmq_sniff) {
+        tls_sniff_accept(rmq_sniff, fd, sa, salen);
+        return;
+    }
+    struct bufferevent *bev =
+        bufferevent_socket_new(R->b->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev) {
+        evutil_closesocket(fd);
+        return;
+    }
+    rmq_conn_open(bev, sa);
 }
 
 /* Re-runs parked pulls: all of them when final (deadline sweep answers
@@ -1903,6 +2222,7 @@ static void rmq_tick_cb(evutil_socket_t fd, short what, void *arg)
     }
     for (int i = 0; i < nchanged; i++)
         notify_group(changed[i]);
+    rmq_txn_tick(R->b, now);
     if (R->registered_version != topics_version(R->b->topics) ||
         now - R->last_register_ms >= 30000)
         rmq_register();
@@ -1942,8 +2262,8 @@ static struct evconnlistener *rmq_listen(broker *b, int port, char *err,
         snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port,
                  strerror(errno));
     else
-        log_info("rmq", NULL, "RocketMQ remoting listener on %s:%d", host,
-                 port);
+        log_info("rmq", NULL, "RocketMQ remoting listener on %s:%d (TLS %s)",
+                 host, port, tls_mode_name(rmq_tls_mode()));
     return l;
 }
 
@@ -1983,6 +2303,15 @@ int rmq_start(broker *b, char *err, size_t errlen)
         char why[128];
         topics_create_any(b->topics, "TBW102", 6, 8, 1, &t, why, sizeof why);
     }
+    if (rmq_tls_mode() != TLS_MODE_DISABLED) {
+        /* RocketMQ closes channels idle for 120 s; so does the sniff */
+        rmq_sniff = tls_sniff_new(b->base, rmq_tls_server_ctx(),
+                                  rmq_tls_mode(), 120, rmq_sniff_cb, NULL);
+        if (!rmq_sniff) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
     R->listeners[0] = rmq_listen(b, (int)b->cfg->listen_port, err, errlen);
     if (!R->listeners[0])
         return -1;
@@ -1993,7 +2322,8 @@ int rmq_start(broker *b, char *err, size_t errlen)
         if (!R->listeners[1])
             log_warn("rmq", NULL, "old VIP port: %s", e2);
     }
-    if (delay_start(b, err, errlen) != 0)
+    if (delay_start(b, err, errlen) != 0 ||
+        rmq_txn_start(b, err, errlen) != 0)
         return -1;
     R->tick = event_new(b->base, -1, EV_PERSIST, rmq_tick_cb, NULL);
     struct timeval sec = {1, 0};
@@ -2011,6 +2341,8 @@ void rmq_stop(broker *b)
     for (int i = 0; i < 2; i++)
         if (R->listeners[i])
             evconnlistener_free(R->listeners[i]);
+    tls_sniff_free(rmq_sniff);
+    rmq_sniff = NULL;
     while (R->conns)
         rconn_free(R->conns);
     while (R->parked) {
@@ -2034,6 +2366,7 @@ void rmq_stop(broker *b)
     }
     if (R->tick)
         event_free(R->tick);
+    rmq_txn_stop(R->b);
     for (int i = 0; i < R->n_ns; i++)
         if (R->ns[i].bev)
             bufferevent_free(R->ns[i].bev);

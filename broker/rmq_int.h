@@ -33,6 +33,9 @@ struct rconn {
     char peer[64];
     remoting_host peer_host;
     wire_arena arena;
+    int32_t m_req_code;   /* metrics: request being handled, -1 none */
+    int32_t m_reply_code; /* metrics: what rmq_reply answered it */
+    int m_replied;
 };
 
 /* A parked (long-polling) pull. */
@@ -151,17 +154,25 @@ int rmq_store_message(broker *b, const remoting_host *born_host,
                       int64_t born, int32_t reconsume,
                       store_append_result *res, char *uniq_text);
 
-/* As rmq_store_message, also keeping a record key (Kafka's; NULL = none)
- * and, when tag_hash_override is set, putting that in the ConsumeQueue
- * entry instead of the TAGS hash (the schedule topic keeps delivery times
- * there). */
+/* The same, with the record's PREPARED TRANSACTION OFFSET (a committed
+ * transactional message: its half record's position). */
 int rmq_store_message_ex(broker *b, const remoting_host *born_host,
                          store_queue *q, const uint8_t *props, size_t plen,
                          buf_view body, int32_t flag, int32_t sys_flag,
                          int64_t born, int32_t reconsume,
-                         const uint8_t *key, size_t key_len,
-                         const int64_t *tag_hash_override,
+                         int64_t prepared_txn_offset,
                          store_append_result *res, char *uniq_text);
+
+/* All of it: also keeping a record key (Kafka's; NULL = none) and, when
+ * tag_hash_override is set, putting that in the ConsumeQueue entry instead
+ * of the TAGS hash (the schedule topic keeps delivery times there). */
+int rmq_store_message_full(broker *b, const remoting_host *born_host,
+                           store_queue *q, const uint8_t *props,
+                           size_t plen, buf_view body, int32_t flag,
+                           int32_t sys_flag, int64_t born, int32_t reconsume,
+                           int64_t prepared_txn_offset, const uint8_t *key,
+                           size_t key_len, const int64_t *tag_hash_override,
+                           store_append_result *res, char *uniq_text);
 
 /* Registers with the name servers now (after a topic change). */
 void rmq_register(void);

@@ -160,11 +160,11 @@ void retry_handle_send_back(rconn *c, const remoting_header *req)
     if (pw.err)
         rc = STORE_ENOMEM;
     else if (dlq || level < 1)
-        rc = rmq_store_message_ex(b, &bh, q, pw.p, pw.len, body, rec.flag,
-                                  rec.sys_flag, rec.born_timestamp,
-                                  rec.reconsume_times + 1, rec.key,
-                                  rec.key ? rec.key_len : 0, NULL, &res,
-                                  uniq);
+        rc = rmq_store_message_full(b, &bh, q, pw.p, pw.len, body, rec.flag,
+                                    rec.sys_flag, rec.born_timestamp,
+                                    rec.reconsume_times + 1, 0, rec.key,
+                                    rec.key ? rec.key_len : 0, NULL, &res,
+                                    uniq);
     else
         rc = delay_park(b, &bh, tname, 0, 1, level, 0, pw.p, pw.len,
                         rec.key, rec.key ? rec.key_len : 0, body, rec.flag,
@@ -262,11 +262,12 @@ int retry_dlq_resend(broker *b, int64_t pos, store_append_result *res,
     buf_view body = {rec.body, rec.body_len, 0};
     char uniq[80];
     int rc = pw.err ? STORE_ENOMEM
-                    : rmq_store_message_ex(b, &bh, q, pw.p, pw.len, body,
-                                           rec.flag, rec.sys_flag,
-                                           rec.born_timestamp, 0, rec.key,
-                                           rec.key ? rec.key_len : 0, NULL,
-                                           res, uniq);
+                    : rmq_store_message_full(b, &bh, q, pw.p, pw.len, body,
+                                             rec.flag, rec.sys_flag,
+                                             rec.born_timestamp, 0, 0,
+                                             rec.key,
+                                             rec.key ? rec.key_len : 0, NULL,
+                                             res, uniq);
     store_record_release(b->st, &rec);
     buf_writer_release(&pw);
     if (rc != 0) {

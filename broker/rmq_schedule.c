@@ -604,9 +604,9 @@ int delay_park(broker *b, const remoting_host *born_host,
         buf_writer_release(&pw);
         return STORE_EINVAL;
     }
-    rc = rmq_store_message_ex(b, born_host, q, pw.p, pw.len, body, flag,
-                              sys_flag, born, reconsume, key, key_len,
-                              &due_ms, res, uniq_text);
+    rc = rmq_store_message_full(b, born_host, q, pw.p, pw.len, body, flag,
+                                sys_flag, born, reconsume, 0, key, key_len,
+                                &due_ms, res, uniq_text);
     buf_writer_release(&pw);
     if (rc != 0)
         return rc;
@@ -678,12 +678,12 @@ static int deliver_one(int64_t pos, int64_t due, int64_t now)
     store_append_result res;
     char uniq[80];
     int rc = q && !pw.err
-                 ? rmq_store_message_ex(b, &bh, q, pw.p, pw.len, body,
-                                        rec.flag, rec.sys_flag,
-                                        rec.born_timestamp,
-                                        rec.reconsume_times, rec.key,
-                                        rec.key ? rec.key_len : 0, NULL,
-                                        &res, uniq)
+                 ? rmq_store_message_full(b, &bh, q, pw.p, pw.len, body,
+                                          rec.flag, rec.sys_flag,
+                                          rec.born_timestamp,
+                                          rec.reconsume_times, 0, rec.key,
+                                          rec.key ? rec.key_len : 0, NULL,
+                                          &res, uniq)
                  : STORE_ENOMEM;
     buf_writer_release(&pw);
     store_record_release(b->st, &rec);

@@ -19,7 +19,9 @@
  *
  * REGISTER_BROKER bodies, plain or compressed, are decoded by
  * wire/remoting_body.h (bounded before any JSON parsing).
- * Not yet: TLS.
+ * TLS (cfg.tls_mode, cfg.tls_ctx): RocketMQ's permissive and enforcing
+ * modes through tls_event.h's first-byte sniff; a connection is the same
+ * ns_conn either way once its bufferevent exists.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,6 +44,8 @@
 #include "remoting.h"
 #include "remoting_body.h"
 #include "route.h"
+#include "tls.h"
+#include "tls_event.h"
 
 typedef struct ns_conn ns_conn;
 
@@ -53,6 +57,7 @@ struct namesrv {
     uint64_t next_conn_id;
     struct event *expire_ev;
     struct evconnlistener *listener;
+    tls_sniff *sniff; /* NULL when TLS is disabled */
 };
 
 struct ns_conn {
@@ -437,46 +442,54 @@ static void ns_read_cb(struct bufferevent *bev, void *arg)
 
 static void ns_event_cb(struct bufferevent *bev, short what, void *arg)
 {
-    (void)bev;
-    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-        ns_conn_free(arg);
+    ns_conn *c = arg;
+    if (what & BEV_EVENT_CONNECTED) {
+        /* only TLS server connections report this: handshake done */
+        char d[384];
+        log_info("namesrv", c->peer, "TLS connection: %s",
+                 tls_bev_describe(bev, d, sizeof d));
+        return;
+    }
+    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        if ((what & BEV_EVENT_ERROR) && tls_bev_is_tls(bev)) {
+            char e[512];
+            log_info("namesrv", c->peer, "TLS: %s",
+                     tls_bev_error(bev, e, sizeof e));
+        }
+        ns_conn_free(c);
+    }
 }
 
-static void ns_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-                         struct sockaddr *sa, int salen, void *arg)
+static void ns_peer_text(const struct sockaddr *sa, char *out, size_t len)
 {
-    namesrv *ns = arg;
-    (void)l;
-    (void)salen;
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        port = ntohs(in->sin_port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        port = ntohs(in6->sin6_port);
+    }
+    snprintf(out, len, "%s:%d", host, port);
+}
+
+/* A connection whose bufferevent exists (plain, or TLS mid-handshake). */
+static void ns_conn_open(namesrv *ns, struct bufferevent *bev,
+                         const struct sockaddr *sa)
+{
     ns_conn *c = calloc(1, sizeof *c);
     if (!c) {
-        evutil_closesocket(fd);
+        bufferevent_free(bev);
         return;
     }
     c->ns = ns;
     c->id = ++ns->next_conn_id;
     wire_arena_init(&c->arena, 8192, 32u << 20);
-    char host[INET6_ADDRSTRLEN] = "?";
-    int port = 0;
-    if (sa->sa_family == AF_INET) {
-        struct sockaddr_in *in = (struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-        port = ntohs(in->sin_port);
-    } else if (sa->sa_family == AF_INET6) {
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
-        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-        port = ntohs(in6->sin6_port);
-    }
-    snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    c->bev = bufferevent_socket_new(ns->base, fd, BEV_OPT_CLOSE_ON_FREE);
-    if (!c->bev) {
-        evutil_closesocket(fd);
-        wire_arena_release(&c->arena);
-        free(c);
-        return;
-    }
+    ns_peer_text(sa, c->peer, sizeof c->peer);
+    c->bev = bev;
     bufferevent_setcb(c->bev, ns_read_cb, NULL, ns_event_cb, c);
     c->next = ns->conns;
     if (ns->conns)
@@ -484,6 +497,47 @@ static void ns_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     ns->conns = c;
     bufferevent_setwatermark(c->bev, EV_READ, 0, ns->cfg.max_frame + 8);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+static void ns_sniff_cb(void *arg, struct bufferevent *bev, int is_tls,
+                        const struct sockaddr *sa, int salen,
+                        const char *why)
+{
+    namesrv *ns = arg;
+    (void)is_tls;
+    (void)salen;
+    if (!bev) {
+        char peer[64];
+        ns_peer_text(sa, peer, sizeof peer);
+        /* plain in enforcing mode is worth a warning (RocketMQ warns);
+         * connect-and-close (health checks, scanners) is not */
+        if (strstr(why, "refused"))
+            log_warn("namesrv", peer, "connection closed: %s", why);
+        else
+            log_debug("namesrv", peer, "connection closed: %s", why);
+        return;
+    }
+    ns_conn_open(ns, bev, sa);
+}
+
+static void ns_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+                         struct sockaddr *sa, int salen, void *arg)
+{
+    namesrv *ns = arg;
+    (void)l;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (ns->sniff) {
+        tls_sniff_accept(ns->sniff, fd, sa, salen);
+        return;
+    }
+    struct bufferevent *bev =
+        bufferevent_socket_new(ns->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev) {
+        evutil_closesocket(fd);
+        return;
+    }
+    ns_conn_open(ns, bev, sa);
 }
 
 static void ns_expire_cb(evutil_socket_t fd, short what, void *arg)
@@ -540,6 +594,23 @@ namesrv *namesrv_start(struct event_base *base, const namesrv_config *cfg,
         namesrv_stop(ns);
         return NULL;
     }
+    if (cfg->tls_mode != TLS_MODE_DISABLED) {
+        if (!cfg->tls_ctx) {
+            snprintf(err, errlen,
+                     "name server: tls.server.mode=%s needs a certificate",
+                     tls_mode_name(cfg->tls_mode));
+            namesrv_stop(ns);
+            return NULL;
+        }
+        /* RocketMQ closes channels idle for 120 s; so does the sniff */
+        ns->sniff = tls_sniff_new(base, cfg->tls_ctx, cfg->tls_mode, 120,
+                                  ns_sniff_cb, ns);
+        if (!ns->sniff) {
+            snprintf(err, errlen, "out of memory");
+            namesrv_stop(ns);
+            return NULL;
+        }
+    }
     ns->listener = evconnlistener_new_bind(
         base, ns_accept_cb, ns, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
         128, (struct sockaddr *)&ss, (int)sl);
@@ -553,8 +624,8 @@ namesrv *namesrv_start(struct event_base *base, const namesrv_config *cfg,
     struct timeval five = {5, 0};
     if (ns->expire_ev)
         event_add(ns->expire_ev, &five);
-    log_info("namesrv", NULL, "name server listening on %s:%d", cfg->bind,
-             cfg->port);
+    log_info("namesrv", NULL, "name server listening on %s:%d (TLS %s)",
+             cfg->bind, cfg->port, tls_mode_name(cfg->tls_mode));
     return ns;
 }
 
@@ -571,6 +642,7 @@ void namesrv_stop(namesrv *ns)
         evconnlistener_free(ns->listener);
     while (ns->conns)
         ns_conn_free(ns->conns);
+    tls_sniff_free(ns->sniff);
     if (ns->expire_ev)
         event_free(ns->expire_ev);
     route_free(ns->rt);

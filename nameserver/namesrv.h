@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct event_base;
+struct ssl_ctx_st;
 
 typedef struct namesrv namesrv;
 
@@ -19,6 +20,13 @@ typedef struct namesrv_config {
     int port;                  /* 9876 */
     int64_t broker_timeout_ms; /* a silent broker expires after (120 s) */
     size_t max_frame;          /* largest request frame (16 MiB) */
+    /* TLS, as RocketMQ's tls.server.mode (tls.h TLS_MODE_*): disabled
+     * (plain only), permissive (TLS and plain on the port, told apart by
+     * the first byte) or enforcing (TLS only).  tls_ctx: the server
+     * context, borrowed (must outlive namesrv_stop); needed unless
+     * disabled. */
+    int tls_mode;
+    struct ssl_ctx_st *tls_ctx;
 } namesrv_config;
 
 void namesrv_config_defaults(namesrv_config *cfg);

@@ -671,6 +671,16 @@ int64_t store_queue_max_offset(store_queue *q)
     return atomic_load_explicit(&q->max_offset, memory_order_acquire);
 }
 
+int64_t store_queue_appended_msgs(store_queue *q)
+{
+    return atomic_load_explicit(&q->appended_msgs, memory_order_relaxed);
+}
+
+int64_t store_queue_appended_bytes(store_queue *q)
+{
+    return atomic_load_explicit(&q->appended_bytes, memory_order_relaxed);
+}
+
 int store_queue_read(store_queue *q, int64_t offset, store_cq_entry *out,
                      int n)
 {

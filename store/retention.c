@@ -102,3 +102,12 @@ int store_retention_run(store *st, int64_t now_ms)
     pthread_mutex_unlock(&st->retention_lock);
     return deleted;
 }
+
+void store_set_retention(store *st, uint64_t file_reserved_ms,
+                         uint32_t disk_max_used_percent)
+{
+    pthread_mutex_lock(&st->retention_lock);
+    st->cfg.file_reserved_ms = file_reserved_ms;
+    st->cfg.disk_max_used_percent = disk_max_used_percent;
+    pthread_mutex_unlock(&st->retention_lock);
+}

@@ -340,6 +340,9 @@ int store_append(store *st, const store_append_req *req,
         if (rc == 0)
             rc = rc2;
     }
+    atomic_fetch_add_explicit(&q->appended_msgs, req->count,
+                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&q->appended_bytes, size, memory_order_relaxed);
     pthread_mutex_unlock(&st->append_lock);
     res->queue_offset = qo;
     res->commitlog_pos = pos;

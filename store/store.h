@@ -190,6 +190,10 @@ int store_queue_delete(store *st, const char *topic, int32_t queue_id);
 /* Logical offsets: min = first readable, max = next to be assigned. */
 int64_t store_queue_min_offset(store_queue *q);
 int64_t store_queue_max_offset(store_queue *q);
+/* Messages and CommitLog record bytes appended to the queue since
+ * store_open (counters for metrics; any thread). */
+int64_t store_queue_appended_msgs(store_queue *q);
+int64_t store_queue_appended_bytes(store_queue *q);
 /* Reads up to n entries starting at offset; returns how many (0 at end or
  * below min), or a negative STORE_E*. */
 int store_queue_read(store_queue *q, int64_t offset, store_cq_entry *out,
@@ -238,6 +242,10 @@ int store_query_by_key(store *st, const char *topic, const uint8_t *key,
 
 /* ---- retention ---- */
 
+/* Changes the retention settings of a running store (the next
+ * store_retention_run uses them).  Thread-safe. */
+void store_set_retention(store *st, uint64_t file_reserved_ms,
+                         uint32_t disk_max_used_percent);
 /* Deletes whole CommitLog segments older than file_reserved_ms (never the
  * newest), and oldest-first while disk use is above disk_max_used_percent;
  * moves ConsumeQueue minimum offsets and drops index files with them.

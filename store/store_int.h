@@ -121,6 +121,8 @@ struct store_queue {
     atomic_llong max_offset;  /* next offset to assign */
     atomic_llong min_offset;  /* first readable */
     int64_t flushed_offset;   /* entries below are durable (flush thread) */
+    atomic_llong appended_msgs;  /* since store_open, for metrics */
+    atomic_llong appended_bytes; /* record bytes, same */
     int deleted;
     store_queue *next;        /* hash chain, or graveyard list */
 };

@@ -270,6 +270,41 @@ static SSL_CTX *tls_ctx_base(const SSL_METHOD *method, const tls_config *cfg,
 /* Public API                                                               */
 /* ------------------------------------------------------------------------ */
 
+int tls_mode_parse(const char *s, int *out)
+{
+    static const struct {
+        const char *name;
+        int value;
+    } names[] = {
+        {"disabled", TLS_MODE_DISABLED},
+        {"permissive", TLS_MODE_PERMISSIVE},
+        {"enforcing", TLS_MODE_ENFORCING},
+    };
+    size_t i;
+
+    if (s == NULL)
+        return TLS_ERR;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcasecmp(s, names[i].name) == 0) {
+            *out = names[i].value;
+            return TLS_OK;
+        }
+    }
+    return TLS_ERR;
+}
+
+const char *tls_mode_name(int mode)
+{
+    switch (mode) {
+    case TLS_MODE_PERMISSIVE:
+        return "permissive";
+    case TLS_MODE_ENFORCING:
+        return "enforcing";
+    default:
+        return "disabled";
+    }
+}
+
 int tls_client_auth_parse(const char *s, int *out)
 {
     static const struct {

@@ -77,6 +77,23 @@ typedef struct tls_config {
 int tls_client_auth_parse(const char *s, int *out);
 
 /*
+ * RocketMQ's tls.server.mode for a remoting port (tls_event.h does the
+ * work): plain only, TLS and plain on one port, or TLS only.
+ */
+#define TLS_MODE_DISABLED   0
+#define TLS_MODE_PERMISSIVE 1
+#define TLS_MODE_ENFORCING  2
+
+/*
+ * Parses "disabled" | "permissive" | "enforcing" (case-insensitive).
+ * Unlike RocketMQ, which takes any other word as permissive, anything else
+ * is refused: TLS_ERR.  TLS_OK sets *out to a TLS_MODE_* value.
+ */
+int tls_mode_parse(const char *s, int *out);
+/* The word for a TLS_MODE_* value, for logs. */
+const char *tls_mode_name(int mode);
+
+/*
  * Makes a server context: loads the certificate chain and key, checks that
  * they match, loads ca_file and sets the verify mode for client_auth.
  * Returns a new context owned by the caller (free with tls_ctx_free), or

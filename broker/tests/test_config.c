@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "rmq_tls.h"
+#include "tls.h"
 
 static void test_defaults_are_the_documented_ones(void **state)
 {
@@ -126,6 +128,37 @@ static void test_bad_file_line_names_file_and_line(void **state)
     unlink(path);
 }
 
+static void test_dynamic_keys_and_text(void **state)
+{
+    (void)state;
+    broker_config cfg;
+    config_defaults(&cfg);
+    /* names and aliases resolve to the table name */
+    assert_string_equal(config_canonical("log.retention.hours"),
+                        "fileReservedTime");
+    assert_string_equal(config_canonical("num.partitions"), "num.partitions");
+    assert_null(config_canonical("no.such.key"));
+    /* dynamic by name or alias; static keys and unknown ones are not */
+    assert_true(config_is_dynamic("logLevel"));
+    assert_true(config_is_dynamic("log.retention.hours"));
+    assert_true(config_is_dynamic("autoCreateTopicEnable"));
+    assert_false(config_is_dynamic("listeners"));
+    assert_false(config_is_dynamic("storePathRootDir"));
+    assert_false(config_is_dynamic("no.such.key"));
+    /* current values as text, passwords hidden */
+    char text[64], err[256];
+    assert_int_equal(config_get_text(&cfg, "log.retention.hours", text,
+                                     sizeof text), 0);
+    assert_string_equal(text, "72");
+    assert_int_equal(config_set(&cfg, "ssl.key.password", "s3cret", err,
+                                sizeof err), 0);
+    assert_int_equal(config_get_text(&cfg, "ssl.key.password", text,
+                                     sizeof text), 0);
+    assert_string_equal(text, "(hidden)");
+    assert_int_equal(config_get_text(&cfg, "nope", text, sizeof text), -1);
+    config_release(&cfg);
+}
+
 static void test_listener_parsing(void **state)
 {
     (void)state;
@@ -149,6 +182,54 @@ static void test_listener_parsing(void **state)
                      -1);
 }
 
+/* tls.server.mode: by certificate when unset, typos and a mode without a
+ * certificate refused; passwords hidden whatever their case. */
+static void cb_find_password(void *arg, const char *name, const char *value,
+                             int is_default, int type, const char *doc)
+{
+    (void)is_default;
+    (void)type;
+    (void)doc;
+    if (strcmp(name, "tls.client.keyPassword") == 0)
+        snprintf(arg, 64, "%s", value);
+}
+
+static void test_rmq_tls_modes(void **state)
+{
+    (void)state;
+    broker_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(rmq_tls_init(&c, err, sizeof err), 0);
+    assert_int_equal(rmq_tls_mode(), TLS_MODE_DISABLED);
+    assert_null(rmq_tls_server_ctx());
+    assert_null(rmq_tls_client_ctx());
+    assert_int_equal(config_set(&c, "tlsMode", "enforcing", err, sizeof err),
+                     0);
+    assert_string_equal(c.tls_mode, "enforcing");
+    assert_int_equal(rmq_tls_init(&c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "ssl.certificate.location"));
+    assert_int_equal(config_set(&c, "tls.server.mode", "enforce", err,
+                                sizeof err),
+                     0);
+    assert_int_equal(rmq_tls_init(&c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "tls.server.mode"));
+    assert_int_equal(config_set(&c, "tls.server.mode", "disabled", err,
+                                sizeof err),
+                     0);
+    assert_int_equal(config_set(&c, "tls.enable", "yes", err, sizeof err),
+                     0);
+    assert_int_equal(c.tls_enable, 1);
+    assert_int_equal(config_set(&c, "tls.client.keyPassword", "s3cret", err,
+                                sizeof err),
+                     0);
+    char shown[64] = "";
+    config_foreach(&c, cb_find_password, shown);
+    assert_string_equal(shown, "(hidden)");
+    rmq_tls_shutdown();
+    config_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +240,8 @@ int main(void)
         cmocka_unit_test(test_file_then_command_line_overrides),
         cmocka_unit_test(test_bad_file_line_names_file_and_line),
         cmocka_unit_test(test_listener_parsing),
+        cmocka_unit_test(test_dynamic_keys_and_text),
+        cmocka_unit_test(test_rmq_tls_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -265,10 +265,10 @@ static void test_dlq_resend(void **state)
     buf_view body = {(const uint8_t *)"dead", 4, 0};
     store_append_result res, res2;
     char uniq[80], err[200];
-    assert_int_equal(rmq_store_message_ex(&b, &bh, topics_queue(b.topics, dt, 0),
+    assert_int_equal(rmq_store_message(&b, &bh, topics_queue(b.topics, dt, 0),
                                           (const uint8_t *)props,
                                           sizeof props - 1, body, 0, 0, 9, 3,
-                                          NULL, 0, NULL, &res, uniq),
+                                          &res, uniq),
                      0);
     int64_t before = store_queue_max_offset(real_queue(0)) +
                      store_queue_max_offset(real_queue(1));
@@ -291,20 +291,20 @@ static void test_dlq_resend(void **state)
     assert_int_equal(retry_dlq_resend(&b, 999999999, &res2, err, sizeof err),
                      -1);
     static const char noretry[] = "TAGS\001tg\002";
-    assert_int_equal(rmq_store_message_ex(&b, &bh, topics_queue(b.topics, dt, 0),
+    assert_int_equal(rmq_store_message(&b, &bh, topics_queue(b.topics, dt, 0),
                                           (const uint8_t *)noretry,
                                           sizeof noretry - 1, body, 0, 0, 9,
-                                          3, NULL, 0, NULL, &res, uniq),
+                                          3, &res, uniq),
                      0);
     assert_int_equal(retry_dlq_resend(&b, res.commitlog_pos, &res2, err,
                                       sizeof err),
                      -1);
     assert_non_null(strstr(err, "RETRY_TOPIC"));
     static const char gone[] = "RETRY_TOPIC\001nosuchtopic\002";
-    assert_int_equal(rmq_store_message_ex(&b, &bh, topics_queue(b.topics, dt, 0),
+    assert_int_equal(rmq_store_message(&b, &bh, topics_queue(b.topics, dt, 0),
                                           (const uint8_t *)gone,
                                           sizeof gone - 1, body, 0, 0, 9, 3,
-                                          NULL, 0, NULL, &res, uniq),
+                                          &res, uniq),
                      0);
     assert_int_equal(retry_dlq_resend(&b, res.commitlog_pos, &res2, err,
                                       sizeof err),

@@ -12,6 +12,9 @@
 #                              and JAVA_LOG_OPTS
 #   compat_kafkajs_prepare     kafkajs@KAFKAJS_VERSION via npm into the
 #                              cache; sets NODE_PATH
+#   compat_go_prepare          compat-tests/go (rocketmq-client-go v2 from
+#                              the Go module proxy, pinned by go.sum) built
+#                              into the cache; sets RMQGO to the program
 #
 # Run as a script, `bash lib/clients.sh fetch` does the Java and KafkaJS
 # fetches once (CI calls it before ctest, so no test's time limit has to
@@ -164,6 +167,29 @@ compat_alions_prepare() {
     export NODE_PATH
 }
 
+# The Go RocketMQ client program (compat-tests/go/rmqgo), built with the
+# machine's go into the cache, keyed by the hash of its sources; modules
+# come from the Go module proxy into go's own module cache.  Sets RMQGO.
+compat_go_prepare() {
+    command -v go >/dev/null 2>&1 ||
+        _clients_fail "go missing: install golang-go (tools/install-deps.sh)"
+    local src=$_clients_dir/go key
+    key=$(cat "$src/go.mod" "$src/go.sum" "$src/rmqgo/main.go" | _sha)
+    RMQGO=$FERRY_COMPAT_CACHE/go/rmqgo-$key
+    if ! [ -x "$RMQGO" ]; then
+        _clients_say "building the rocketmq-client-go program into $RMQGO"
+        mkdir -p "$FERRY_COMPAT_CACHE/go"
+        (cd "$src" && GOTOOLCHAIN=local timeout --kill-after=10 600 \
+            go build -o "$RMQGO.tmp" ./rmqgo) \
+            >"$FERRY_COMPAT_CACHE/go/build.log" 2>&1 || {
+            tail -n 40 "$FERRY_COMPAT_CACHE/go/build.log" >&2
+            _clients_fail "go build of compat-tests/go/rmqgo failed"
+        }
+        mv "$RMQGO.tmp" "$RMQGO"
+    fi
+    export RMQGO
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -euo pipefail
     case ${1:-} in
@@ -171,7 +197,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
         compat_java_prepare
         compat_kafkajs_prepare
         compat_alions_prepare
-        _clients_say "Java classpath, KafkaJS and ali-ons ready in $FERRY_COMPAT_CACHE"
+        compat_go_prepare
+        _clients_say "Java classpath, KafkaJS, ali-ons and the Go program ready in $FERRY_COMPAT_CACHE"
         ;;
     *)
         echo "usage: bash lib/clients.sh fetch" >&2
