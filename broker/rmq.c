@@ -721,6 +721,9 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
     buf_writer half_props;
     buf_writer_init(&half_props, 0, 0);
     if (txn) {
+        /* the half message is never parked (RocketMQ applies a delay level
+         * when the committed copy is written) */
+        dmode = 0;
         const char *pg = rmq_ext_str2(c, req, "a", "producerGroup");
         char why[160];
         buf_writer_init(&half_props, plen + 128, 0);
