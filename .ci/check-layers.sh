@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Layering check: store/ knows no protocol and no event loop; wire/ knows no
-# sockets, no event loop and no store. Fails (listing file:line) when
+# sockets, no event loop and no store; client/ (libferry) sits on wire/ only.
+# Fails (listing file:line) when
 #   - a file under store/ includes a wire codec header (kafka*.h,
 #     remoting*.h) or <event2/...>, or its CMakeLists links ferry_wire or
 #     libevent;
@@ -47,6 +48,7 @@ src() {
 }
 mapfile -t store_files < <(src store)
 mapfile -t wire_files < <(src wire)
+mapfile -t client_files < <(src client)
 
 forbid "store/ includes a wire codec header" \
     "${inc}([^>\"]*/)?(kafka|remoting)[^/>\"]*\.h[>\"]" "${store_files[@]}"
@@ -62,13 +64,28 @@ while IFS= read -r h; do
         "${inc}([^>\"]*/)?${h//./\\.}[>\"]" "${wire_files[@]}"
 done < <(find store -type f -name '*.h' -printf '%f\n' 2>/dev/null | sort -u)
 
+forbid "client/ includes store/ or broker/" \
+    "${inc}([^>\"]*/)?(store|broker)/" "${client_files[@]}"
+# any header living in store/ or broker/ (or nameserver/), unless wire/ or
+# client/ has one of the same name
+while IFS= read -r h; do
+    [ -z "$(find wire client -name "$h" -print -quit 2>/dev/null)" ] ||
+        continue
+    forbid "client/ includes server header $h" \
+        "${inc}([^>\"]*/)?${h//./\\.}[>\"]" "${client_files[@]}"
+done < <(find store broker nameserver -type f -name '*.h' -printf '%f\n' \
+    2>/dev/null | sort -u)
+
 forbid_link "store/ links protocol or libevent code" \
     'ferry_wire|ferry_broker|LIBEVENT|event_core' store
 forbid_link "wire/ links store or libevent" \
     'ferry_store|ferry_broker|LIBEVENT|event_core' wire
+forbid_link "client/ links store or broker code" \
+    'ferry_store|ferry_broker|ferry_namesrv|ferry_log' client
 
 if [ "$bad" -ne 0 ]; then
     echo "layering: FAILED"
     exit 1
 fi
-echo "layering: ok (store/: ${#store_files[@]} files, wire/: ${#wire_files[@]} files)"
+echo "layering: ok (store/: ${#store_files[@]} files, wire/: ${#wire_files[@]}" \
+    "files, client/: ${#client_files[@]} files)"

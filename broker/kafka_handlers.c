@@ -164,6 +164,17 @@ static int fill_metadata_topic(kreq *r, kafka_metadata_resp_topic *mt,
     return 0;
 }
 
+/* The broker's own bookkeeping topics (transaction halves and ops, the
+ * delay schedule, TBW102): internal and not %RETRY%/%DLQ% group topics.
+ * Kafka clients can neither read nor write them, even by name: a half
+ * message must stay invisible until its commit. */
+static int kafka_hidden(const topic *t)
+{
+    return t && t->is_internal &&
+           !(t->name_len > 7 && !memcmp(t->name, "%RETRY%", 7)) &&
+           !(t->name_len > 5 && !memcmp(t->name, "%DLQ%", 5));
+}
+
 /* Finds or (if allowed) auto-creates a topic named by a client.  Returns
  * the topic or NULL with *err set to a Kafka error code. */
 static topic *lookup_or_create(kreq *r, buf_view name, int allow_create,
@@ -171,6 +182,10 @@ static topic *lookup_or_create(kreq *r, buf_view name, int allow_create,
 {
     broker *b = r->conn->b;
     topic *t = topics_find(b->topics, (const char *)name.ptr, name.len);
+    if (kafka_hidden(t)) {
+        *err = KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
+        return NULL;
+    }
     if (t) {
         *err = 0;
         return t;
@@ -996,6 +1011,8 @@ static int fetch_build(kreq *r, int final)
             return -1;
         topic *t = topics_find(b->topics, (const char *)ft->topic.ptr,
                                ft->topic.len);
+        if (kafka_hidden(t))
+            t = NULL;
         for (int32_t k = 0; k < ft->partitions.count; k++) {
             const kafka_fetch_req_partition *fpq = &ft->partitions.items[k];
             kafka_fetch_resp_partition *rp = &rt->partitions.items[k];

@@ -1,0 +1,437 @@
+/*
+ * ferry.h - libferry, the native C client of Ferry (and of any broker that
+ * speaks the RocketMQ remoting protocol): producer, pull consumer, push
+ * consumer and the admin calls ferryctl needs.
+ *
+ * Threading model
+ *   Every handle (producer, pull consumer, push consumer, admin) owns one
+ *   I/O thread running a libevent loop, and its connections: to the name
+ *   servers and to the brokers, opened lazily by the first call that needs
+ *   one (a blocking connect on the calling thread, never on the I/O
+ *   thread) and dropped when they fail (the next call reconnects).
+ *   Requests and responses are matched by opaque; a sync call blocks its
+ *   thread until the answer or its timeout.  All calls on a handle are
+ *   thread-safe, except *_free, which must be the last call.
+ *   - ferry_producer_send_async callbacks run on the I/O thread: keep them
+ *     short, never call a sync libferry function from them.
+ *   - push consumer callbacks run on the consumer's own threads
+ *     (conf.consume_threads), never on the I/O thread, so a slow callback
+ *     does not stall I/O (it stalls pulling through flow control only).
+ *   - a push consumer has one more thread, its service thread: heartbeats
+ *     (at start and every 30 s), rebalancing (every 20 s and at once on
+ *     NOTIFY_CONSUMER_IDS_CHANGED), offset commits (every 5 s, on queue
+ *     drop and on shutdown), route refresh (30 s).
+ *
+ * Routes: GET_ROUTEINFO_BY_TOPIC from the name servers (conf.namesrv_addr,
+ * "host:port;host:port", tried in turn), cached for 30 s.  A producer uses
+ * writeQueueNums queues per writable broker, a consumer readQueueNums per
+ * readable broker; only the master (brokerId 0) address is used.  A topic
+ * without a route is sent through TBW102's brokers (auto-creation, when the
+ * broker allows it).
+ *
+ * Errors: every call returns 0 or a negative ferry_err; ferry_strerror
+ * names it.  When the broker answered with a non-success code, the call
+ * returns FERRY_ERR_BROKER (or a more precise code) and the calling thread
+ * can read the response code and remark with ferry_last_response_code /
+ * ferry_last_remark (thread-local, overwritten by the next call).  Bad
+ * server input never aborts: responses go through wire/'s bounds-checked
+ * decoders and a malformed one is FERRY_ERR_PROTOCOL.
+ *
+ * Not done yet (see client/README.md): the transactional producer (half
+ * messages, END_TRANSACTION, answering CHECK_TRANSACTION_STATE), delay
+ * levels (the DELAY property is passed through; a broker without them
+ * answers MESSAGE_ILLEGAL),
+ * retry topics (CONSUMER_SEND_MSG_BACK: a RECONSUME_LATER batch is
+ * redelivered locally instead), TLS, compressed bodies other than zlib,
+ * slaves (brokerId != 0).
+ */
+#ifndef FERRY_FERRY_H
+#define FERRY_FERRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define FERRY_API __attribute__((visibility("default")))
+#else
+#define FERRY_API
+#endif
+
+/* ------------------------------------------------------------------ */
+/* errors                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum ferry_err {
+    FERRY_OK = 0,
+    FERRY_ERR_INVALID = -1,    /* bad argument or configuration */
+    FERRY_ERR_NOMEM = -2,      /* out of memory */
+    FERRY_ERR_TIMEOUT = -3,    /* no answer within the timeout */
+    FERRY_ERR_CONNECT = -4,    /* connect failed, or connection lost */
+    FERRY_ERR_PROTOCOL = -5,   /* malformed answer from the server */
+    FERRY_ERR_BROKER = -6,     /* the server answered an error code */
+    FERRY_ERR_NO_ROUTE = -7,   /* no name server knows the topic */
+    FERRY_ERR_NOT_FOUND = -8,  /* offset / message / consumer not found */
+    FERRY_ERR_STATE = -9,      /* handle closing, or not started */
+    FERRY_ERR_IO = -10,        /* local file or system error */
+} ferry_err;
+
+FERRY_API const char *ferry_strerror(int err);
+/* The last server answer of this thread that was not a success: its
+ * response code (0 if none) and remark ("" if none). */
+FERRY_API int ferry_last_response_code(void);
+FERRY_API const char *ferry_last_remark(void);
+
+/* ------------------------------------------------------------------ */
+/* configuration                                                       */
+/* ------------------------------------------------------------------ */
+
+typedef enum ferry_message_model {
+    FERRY_CLUSTERING = 0,   /* each message to one member of the group */
+    FERRY_BROADCASTING = 1, /* each message to every member */
+} ferry_message_model;
+
+typedef enum ferry_consume_from {
+    FERRY_CONSUME_FROM_LAST_OFFSET = 0,
+    FERRY_CONSUME_FROM_FIRST_OFFSET = 1,
+    FERRY_CONSUME_FROM_TIMESTAMP = 2,
+} ferry_consume_from;
+
+/* One struct for every handle; ferry_conf_init fills the defaults, then
+ * set what you need.  Strings are copied by *_new. */
+typedef struct ferry_conf {
+    const char *namesrv_addr;  /* "host:port;host:port" (required) */
+    const char *group;         /* producer / consumer group */
+    const char *instance_name; /* client id = ip@instance; default pid#n */
+    const char *client_ip;     /* for client id and UNIQ_KEY; 127.0.0.1 */
+    int request_timeout_ms;    /* sync calls: 3000 */
+    int connect_timeout_ms;    /* 3000 */
+    /* producer */
+    int retries;               /* extra sync attempts on failure: 2 */
+    int default_topic_queues;  /* queues of an auto-created topic: 4 */
+    /* consumers */
+    ferry_message_model model;           /* CLUSTERING */
+    ferry_consume_from consume_from;     /* LAST_OFFSET */
+    int64_t consume_timestamp_ms;        /* for CONSUME_FROM_TIMESTAMP */
+    int consume_threads;                 /* push: 1 */
+    int consume_batch_size;              /* push: messages per callback, 1 */
+    int pull_batch_size;                 /* push: per PULL_MESSAGE, 32 */
+    int pull_threshold_per_queue;        /* push flow control: 1000 */
+    int long_poll_ms;                    /* broker suspend time: 15000 */
+    int rebalance_interval_ms;           /* 20000 */
+    int heartbeat_interval_ms;           /* 30000 */
+    int commit_interval_ms;              /* 5000 */
+    int route_refresh_ms;                /* 30000 */
+    /* push: orderly consumption.  Each queue is consumed by one callback
+     * at a time, in queue order; in CLUSTERING a queue is consumed only
+     * while this member holds the broker's lock on it (LOCK_BATCH_MQ at
+     * assignment and at every rebalance pass, UNLOCK_BATCH_MQ on drop);
+     * FERRY_CONSUME_LATER suspends the queue 1 s and retries the same
+     * messages. */
+    int orderly;
+    const char *offset_store_path; /* BROADCASTING: file, or NULL (memory) */
+} ferry_conf;
+
+FERRY_API void ferry_conf_init(ferry_conf *conf);
+
+/* ------------------------------------------------------------------ */
+/* messages                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct ferry_prop {
+    const char *key;
+    const char *value;
+} ferry_prop;
+
+/* A message to send; nothing is kept after the call returns. */
+typedef struct ferry_msg {
+    const char *topic;       /* required */
+    const char *tags;        /* one tag or NULL */
+    const char *keys;        /* space-separated keys (indexed) or NULL */
+    const void *body;
+    size_t body_len;
+    const ferry_prop *props; /* user properties (no \x01 / \x02) */
+    int prop_count;
+    int delay_level;         /* DELAY property when > 0 */
+    int flag;                /* Message.flag, stored as is */
+} ferry_msg;
+
+/* A message received; fields stay valid until its list is freed.  Strings
+ * are NUL-terminated ("" when absent). */
+typedef struct ferry_rmsg {
+    const char *topic;
+    const char *broker_name;   /* "" for admin lookups */
+    int32_t queue_id;
+    int64_t queue_offset;
+    int64_t commitlog_offset;
+    const char *msg_id;        /* UNIQ_KEY, else offset_msg_id */
+    const char *offset_msg_id; /* store host + commit-log offset */
+    const char *tags;
+    const char *keys;
+    const void *body;
+    size_t body_len;
+    int32_t flag;
+    int32_t sys_flag;
+    int32_t reconsume_times;
+    int64_t born_timestamp;
+    int64_t store_timestamp;
+    const ferry_prop *props;   /* every property, system ones included */
+    int prop_count;
+} ferry_rmsg;
+
+/* The value of a property, or NULL. */
+FERRY_API const char *ferry_rmsg_property(const ferry_rmsg *m,
+                                          const char *key);
+
+typedef struct ferry_msg_list {
+    ferry_rmsg **msgs;
+    int count;
+} ferry_msg_list;
+
+FERRY_API void ferry_msg_list_free(ferry_msg_list *list);
+
+/* A message queue. */
+typedef struct ferry_queue {
+    char topic[256];
+    char broker_name[128];
+    int32_t queue_id;
+} ferry_queue;
+
+/* ------------------------------------------------------------------ */
+/* producer                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct ferry_producer ferry_producer;
+
+typedef enum ferry_send_status {
+    FERRY_SEND_OK = 0,
+    FERRY_SEND_FLUSH_DISK_TIMEOUT = 1,
+    FERRY_SEND_FLUSH_SLAVE_TIMEOUT = 2,
+    FERRY_SEND_SLAVE_NOT_AVAILABLE = 3,
+} ferry_send_status;
+
+typedef struct ferry_send_result {
+    ferry_send_status status;
+    char msg_id[64];        /* UNIQ_KEY (of the first message of a batch) */
+    char offset_msg_id[64]; /* broker's offsetMsgId (first of a batch) */
+    ferry_queue queue;
+    int64_t queue_offset;   /* of the (first) message; a batch is
+                               consecutive from here */
+} ferry_send_result;
+
+/* Picks the queue for a message among n (ordering: same arg, same queue). */
+typedef int (*ferry_queue_selector)(int n, const ferry_msg *msg, void *arg);
+/* A ready selector: arg is a NUL-terminated key, hashed (FNV-1a) mod n. */
+FERRY_API int ferry_select_by_hash(int n, const ferry_msg *msg, void *arg);
+
+/* err is 0 or a ferry_err; r is NULL unless err is 0.  remark is the
+ * broker's text for FERRY_ERR_BROKER ("" otherwise). Runs on the I/O
+ * thread. */
+typedef void (*ferry_send_cb)(int err, const ferry_send_result *r,
+                              const char *remark, void *arg);
+
+/* NULL on failure, with a message in errbuf. */
+FERRY_API ferry_producer *ferry_producer_new(const ferry_conf *conf,
+                                             char *errbuf, size_t errlen);
+/* Closes: async sends still waiting for their answer get their callback
+ * with FERRY_ERR_STATE, on the calling thread.  NULL is a no-op. */
+FERRY_API void ferry_producer_free(ferry_producer *p);
+
+/* Round robin over the topic's write queues; on failure retries (conf
+ * retries) on the next queue, preferring another broker. */
+FERRY_API int ferry_producer_send(ferry_producer *p, const ferry_msg *msg,
+                                  ferry_send_result *r);
+/* To one queue (no retry on another queue: order is the point). */
+FERRY_API int ferry_producer_send_to(ferry_producer *p, const ferry_msg *msg,
+                                     const ferry_queue *q,
+                                     ferry_send_result *r);
+/* The selector picks the queue among the topic's write queues. */
+FERRY_API int ferry_producer_send_select(ferry_producer *p,
+                                         const ferry_msg *msg,
+                                         ferry_queue_selector sel, void *arg,
+                                         ferry_send_result *r);
+/* Returns once the request is written (0) or could not be (error; cb is
+ * then not called).  cb is called exactly once otherwise. */
+FERRY_API int ferry_producer_send_async(ferry_producer *p,
+                                        const ferry_msg *msg, ferry_send_cb cb,
+                                        void *arg);
+/* Fire and forget: no answer, no retry (the broker may still refuse it:
+ * nobody hears). */
+FERRY_API int ferry_producer_send_oneway(ferry_producer *p,
+                                         const ferry_msg *msg);
+/* SEND_BATCH_MESSAGE: n messages of one topic, stored consecutively in one
+ * queue.  q may be NULL (round robin, with retries). */
+FERRY_API int ferry_producer_send_batch(ferry_producer *p,
+                                        const ferry_msg *msgs, int n,
+                                        const ferry_queue *q,
+                                        ferry_send_result *r);
+/* The write queues of a topic (malloc'd array; free()). */
+FERRY_API int ferry_producer_queues(ferry_producer *p, const char *topic,
+                                    ferry_queue **qs, int *n);
+
+/* ------------------------------------------------------------------ */
+/* pull consumer                                                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct ferry_pull_consumer ferry_pull_consumer;
+
+typedef enum ferry_pull_status {
+    FERRY_PULL_FOUND = 0,
+    FERRY_PULL_NO_NEW_MSG = 1,     /* offset is the end of the queue */
+    FERRY_PULL_NO_MATCHED_MSG = 2, /* messages there, none matched */
+    FERRY_PULL_OFFSET_ILLEGAL = 3, /* offset outside [min, max] */
+} ferry_pull_status;
+
+typedef struct ferry_pull_result {
+    ferry_pull_status status;
+    int64_t next_begin_offset;
+    int64_t min_offset;
+    int64_t max_offset;
+    ferry_msg_list msgs; /* status FOUND: the matching messages */
+} ferry_pull_result;
+
+FERRY_API void ferry_pull_result_release(ferry_pull_result *r);
+
+FERRY_API ferry_pull_consumer *ferry_pull_consumer_new(const ferry_conf *conf,
+                                                       char *errbuf,
+                                                       size_t errlen);
+FERRY_API void ferry_pull_consumer_free(ferry_pull_consumer *c);
+/* The read queues of a topic (malloc'd array; free()). */
+FERRY_API int ferry_pull_consumer_queues(ferry_pull_consumer *c,
+                                         const char *topic, ferry_queue **qs,
+                                         int *n);
+/* PULL_MESSAGE at offset, at most max messages matching tag_expr ("*",
+ * "A || B", NULL = all).  long_poll_ms > 0: the broker holds the request
+ * until a message arrives or that time passes (NO_NEW_MSG then). */
+FERRY_API int ferry_pull(ferry_pull_consumer *c, const ferry_queue *q,
+                         int64_t offset, int max, const char *tag_expr,
+                         int long_poll_ms, ferry_pull_result *r);
+/* The group's committed offset (FERRY_ERR_NOT_FOUND if none) / commit. */
+FERRY_API int ferry_pull_consumer_committed(ferry_pull_consumer *c,
+                                            const ferry_queue *q,
+                                            int64_t *offset);
+FERRY_API int ferry_pull_consumer_commit(ferry_pull_consumer *c,
+                                         const ferry_queue *q,
+                                         int64_t offset);
+FERRY_API int ferry_pull_consumer_min_offset(ferry_pull_consumer *c,
+                                             const ferry_queue *q,
+                                             int64_t *offset);
+FERRY_API int ferry_pull_consumer_max_offset(ferry_pull_consumer *c,
+                                             const ferry_queue *q,
+                                             int64_t *offset);
+/* First offset stored at or after timestamp_ms. */
+FERRY_API int ferry_pull_consumer_search_offset(ferry_pull_consumer *c,
+                                                const ferry_queue *q,
+                                                int64_t timestamp_ms,
+                                                int64_t *offset);
+
+/* ------------------------------------------------------------------ */
+/* push consumer                                                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct ferry_push_consumer ferry_push_consumer;
+
+typedef enum ferry_consume_status {
+    FERRY_CONSUME_SUCCESS = 0,
+    FERRY_CONSUME_LATER = 1, /* redelivered (locally) after 1 s */
+} ferry_consume_status;
+
+/* Called on a consumer thread with 1..consume_batch_size messages of one
+ * queue, in queue order. */
+typedef ferry_consume_status (*ferry_consume_cb)(ferry_push_consumer *c,
+                                                 ferry_rmsg *const *msgs,
+                                                 int count, void *arg);
+
+FERRY_API ferry_push_consumer *ferry_push_consumer_new(const ferry_conf *conf,
+                                                       char *errbuf,
+                                                       size_t errlen);
+/* Before start: one expression per topic ("*" or NULL = all, "A || B"). */
+FERRY_API int ferry_push_consumer_subscribe(ferry_push_consumer *c,
+                                            const char *topic,
+                                            const char *tag_expr);
+FERRY_API int ferry_push_consumer_set_callback(ferry_push_consumer *c,
+                                               ferry_consume_cb cb, void *arg);
+/* Heartbeat, first rebalance, then pulling. */
+FERRY_API int ferry_push_consumer_start(ferry_push_consumer *c);
+/* Stops pulling, lets running callbacks finish, commits offsets,
+ * unregisters from the brokers, closes.  NULL is a no-op. */
+FERRY_API void ferry_push_consumer_free(ferry_push_consumer *c);
+/* Queues currently assigned to this member (after rebalancing). */
+FERRY_API int ferry_push_consumer_assigned(ferry_push_consumer *c);
+/* The client id the brokers know this member by. */
+FERRY_API const char *ferry_push_consumer_client_id(ferry_push_consumer *c);
+
+/* ------------------------------------------------------------------ */
+/* admin                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct ferry_admin ferry_admin;
+
+typedef struct ferry_broker_info {
+    char cluster[128];
+    char name[128];
+    char addr[128]; /* master (brokerId 0), "" if none */
+} ferry_broker_info;
+
+typedef struct ferry_queue_info {
+    char broker_name[128];
+    int32_t read_queues;
+    int32_t write_queues;
+    int32_t perm;
+} ferry_queue_info;
+
+typedef struct ferry_route {
+    ferry_broker_info *brokers;
+    int broker_count;
+    ferry_queue_info *queues;
+    int queue_count;
+} ferry_route;
+
+FERRY_API void ferry_route_free(ferry_route *r);
+
+/* A NULL-terminated malloc'd array of strings. */
+FERRY_API void ferry_strv_free(char **v);
+
+FERRY_API ferry_admin *ferry_admin_new(const ferry_conf *conf, char *errbuf,
+                                       size_t errlen);
+FERRY_API void ferry_admin_free(ferry_admin *a);
+/* UPDATE_AND_CREATE_TOPIC on broker_addr, or (broker_addr NULL) on every
+ * master of `cluster` (NULL: every cluster the name server knows). */
+FERRY_API int ferry_admin_create_topic(ferry_admin *a, const char *cluster,
+                                       const char *broker_addr,
+                                       const char *topic, int read_queues,
+                                       int write_queues);
+FERRY_API int ferry_admin_topic_list(ferry_admin *a, char ***topics);
+FERRY_API int ferry_admin_route(ferry_admin *a, const char *topic,
+                                ferry_route **out);
+/* GET_BROKER_CLUSTER_INFO: every broker (brokers of a route; queues 0). */
+FERRY_API int ferry_admin_cluster_info(ferry_admin *a, ferry_route **out);
+FERRY_API int ferry_admin_min_offset(ferry_admin *a, const ferry_queue *q,
+                                     int64_t *offset);
+FERRY_API int ferry_admin_max_offset(ferry_admin *a, const ferry_queue *q,
+                                     int64_t *offset);
+FERRY_API int ferry_admin_consumer_offset(ferry_admin *a, const char *group,
+                                          const ferry_queue *q,
+                                          int64_t *offset);
+/* Members of a group, asked of a broker serving topic. */
+FERRY_API int ferry_admin_consumer_list(ferry_admin *a, const char *group,
+                                        const char *topic, char ***ids);
+/* VIEW_MESSAGE_BY_ID with an offsetMsgId (names its broker). */
+FERRY_API int ferry_admin_view_message(ferry_admin *a,
+                                       const char *offset_msg_id,
+                                       ferry_msg_list *out);
+/* QUERY_MESSAGE by key on every broker of the topic, stored between
+ * begin_ms and end_ms (0, 0 = any time). */
+FERRY_API int ferry_admin_query_by_key(ferry_admin *a, const char *topic,
+                                       const char *key, int max,
+                                       int64_t begin_ms, int64_t end_ms,
+                                       ferry_msg_list *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FERRY_FERRY_H */

@@ -1,0 +1,542 @@
+/*
+ * producer.c - SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE: queue choice (round
+ * robin, chosen queue, selector), UNIQ_KEY and the reserved properties,
+ * sync sends with retries on another queue (another broker first), async
+ * sends (callback on the I/O thread, no retry) and oneway sends.
+ * A topic the name servers do not know goes to TBW102's brokers with
+ * defaultTopic TBW102, as the Java producer does (the broker creates it
+ * when autoCreateTopicEnable is on).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client_int.h"
+
+struct ferry_producer {
+    fclient *c;
+    uint32_t rr;
+    uint16_t uniq_counter;
+    pthread_mutex_t mu;
+};
+
+typedef struct wqueue {
+    ferry_queue q;
+    char addr[128];
+} wqueue;
+
+ferry_producer *ferry_producer_new(const ferry_conf *conf, char *errbuf,
+                                   size_t errlen)
+{
+    ferry_producer *p = calloc(1, sizeof *p);
+    if (!p) {
+        fclient_errbuf(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    p->c = fclient_new(conf, "producer", errbuf, errlen);
+    if (!p->c) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    p->uniq_counter = (uint16_t)(getpid() ^ time(NULL));
+    return p;
+}
+
+void ferry_producer_free(ferry_producer *p)
+{
+    if (!p)
+        return;
+    fclient_free(p->c);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+int ferry_select_by_hash(int n, const ferry_msg *msg, void *arg)
+{
+    const unsigned char *s = arg;
+    uint32_t h = 2166136261u;
+    (void)msg;
+    if (n <= 0)
+        return 0;
+    while (s && *s) {
+        h ^= *s++;
+        h *= 16777619u;
+    }
+    return (int)(h % (uint32_t)n);
+}
+
+static int by_broker_queue(const void *a, const void *b)
+{
+    const wqueue *x = a, *y = b;
+    int c = strcmp(x->q.broker_name, y->q.broker_name);
+    return c ? c : x->q.queue_id - y->q.queue_id;
+}
+
+/* The write queues of topic (or of TBW102 when the topic has no route:
+ * *via_default = 1).  malloc'd, sorted by broker then queue id. */
+static int write_queues(fclient *c, const char *topic, int force, wqueue **out,
+                        int *n, int *via_default)
+{
+    fclient_route r;
+    int rc = fclient_route_get(c, topic, force, &r), total = 0;
+
+    *out = NULL;
+    *n = 0;
+    *via_default = 0;
+    if (rc == FERRY_ERR_NO_ROUTE) {
+        rc = fclient_route_get(c, "TBW102", force, &r);
+        if (rc != 0)
+            return FERRY_ERR_NO_ROUTE;
+        *via_default = 1;
+    }
+    if (rc != 0)
+        return rc;
+    for (int i = 0; i < r.queue_count; i++)
+        total += r.queues[i].write_queues > 0 ? r.queues[i].write_queues : 0;
+    wqueue *qs = total ? calloc((size_t)total, sizeof(*qs)) : NULL;
+    int k = 0;
+    for (int i = 0; qs && i < r.queue_count; i++) {
+        const fclient_route_queue *qd = &r.queues[i];
+        const char *addr = fclient_route_addr(&r, qd->broker_name);
+        int nq = qd->write_queues;
+        if (!(qd->perm & 2) || !*addr)
+            continue;
+        if (*via_default && nq > c->conf.default_topic_queues &&
+            c->conf.default_topic_queues > 0)
+            nq = c->conf.default_topic_queues;
+        for (int j = 0; j < nq; j++) {
+            fclient_queue_set(&qs[k].q, topic, qd->broker_name, j);
+            snprintf(qs[k].addr, sizeof qs[k].addr, "%s", addr);
+            k++;
+        }
+    }
+    fclient_route_release(&r);
+    if (k == 0) {
+        free(qs);
+        return total && !qs ? FERRY_ERR_NOMEM : FERRY_ERR_NO_ROUTE;
+    }
+    qsort(qs, (size_t)k, sizeof(*qs), by_broker_queue);
+    *out = qs;
+    *n = k;
+    return 0;
+}
+
+int ferry_producer_queues(ferry_producer *p, const char *topic,
+                          ferry_queue **qs, int *n)
+{
+    wqueue *w;
+    int via, rc;
+
+    *qs = NULL;
+    *n = 0;
+    if (!p || !topic)
+        return FERRY_ERR_INVALID;
+    if ((rc = write_queues(p->c, topic, 0, &w, n, &via)) != 0)
+        return rc;
+    *qs = malloc((size_t)*n * sizeof(**qs));
+    if (!*qs) {
+        free(w);
+        *n = 0;
+        return FERRY_ERR_NOMEM;
+    }
+    for (int i = 0; i < *n; i++)
+        (*qs)[i] = w[i].q;
+    free(w);
+    return 0;
+}
+
+/* UNIQ_KEY as MessageClientIDSetter builds it. */
+static void make_uniq_key(ferry_producer *p, char out[64])
+{
+    struct timespec ts;
+    struct tm tm;
+    time_t month_start;
+    uint16_t counter;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    tm.tm_mday = 1;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    month_start = timegm(&tm);
+    int64_t ms = ((int64_t)ts.tv_sec - month_start) * 1000 +
+                 ts.tv_nsec / 1000000;
+    pthread_mutex_lock(&p->mu);
+    counter = p->uniq_counter++;
+    pthread_mutex_unlock(&p->mu);
+    remoting_uniq_key_make(&p->c->client_host, (uint16_t)getpid(), 0,
+                           (int32_t)ms, counter, out);
+}
+
+/* Properties of msg into w (reset first); uniq receives the UNIQ_KEY. */
+static int build_props(ferry_producer *p, const ferry_msg *m, buf_writer *w,
+                       char uniq[64])
+{
+    char delay[16];
+    w->len = 0;
+    make_uniq_key(p, uniq);
+    if (m->tags && *m->tags)
+        remoting_props_append(w, 0, REMOTING_PROP_TAGS,
+                              remoting_view(m->tags));
+    if (m->keys && *m->keys)
+        remoting_props_append(w, 0, REMOTING_PROP_KEYS,
+                              remoting_view(m->keys));
+    remoting_props_append(w, 0, REMOTING_PROP_UNIQ_KEY, remoting_view(uniq));
+    remoting_props_append(w, 0, REMOTING_PROP_WAIT, remoting_view("true"));
+    if (m->delay_level > 0) {
+        snprintf(delay, sizeof delay, "%d", m->delay_level);
+        remoting_props_append(w, 0, REMOTING_PROP_DELAY, remoting_view(delay));
+    }
+    for (int i = 0; i < m->prop_count; i++) {
+        if (!m->props[i].key || !m->props[i].value)
+            return FERRY_ERR_INVALID;
+        if (remoting_props_append(w, 0, m->props[i].key,
+                                  remoting_view(m->props[i].value)) != 0)
+            return FERRY_ERR_INVALID;
+    }
+    return w->err ? FERRY_ERR_INVALID : 0;
+}
+
+/* A request ready to go to one queue. */
+typedef struct sendreq {
+    remoting_header h;
+    wire_arena a;
+    buf_writer props;
+    buf_writer body; /* batch body */
+    const void *raw_body;
+    size_t raw_len;
+    char uniq[64];
+} sendreq;
+
+static void sendreq_release(sendreq *s)
+{
+    wire_arena_release(&s->a);
+    buf_writer_release(&s->props);
+    buf_writer_release(&s->body);
+}
+
+static int sendreq_build(ferry_producer *p, const ferry_msg *msgs, int n,
+                         int batch, const ferry_queue *q, int via_default,
+                         sendreq *s)
+{
+    remoting_send_request r;
+    int rc;
+
+    memset(s, 0, sizeof(*s));
+    wire_arena_init(&s->a, 0, 0);
+    buf_writer_init(&s->props, 128, 0);
+    buf_writer_init(&s->body, 0, 0);
+    if (!batch) {
+        if ((rc = build_props(p, &msgs[0], &s->props, s->uniq)) != 0)
+            return rc;
+        s->raw_body = msgs[0].body;
+        s->raw_len = msgs[0].body_len;
+    } else {
+        buf_writer one;
+        char uniq[64];
+        buf_writer_init(&one, 128, 0);
+        for (int i = 0; i < n; i++) {
+            if (!msgs[i].topic || strcmp(msgs[i].topic, msgs[0].topic) != 0) {
+                buf_writer_release(&one);
+                return FERRY_ERR_INVALID;
+            }
+            if ((rc = build_props(p, &msgs[i], &one, uniq)) != 0) {
+                buf_writer_release(&one);
+                return rc;
+            }
+            if (i == 0)
+                memcpy(s->uniq, uniq, sizeof uniq);
+            buf_view body = {msgs[i].body, msgs[i].body_len, 0};
+            buf_view props = {one.p, one.len, 0};
+            remoting_batch_append(&s->body, msgs[i].flag, body, props);
+        }
+        buf_writer_release(&one);
+        remoting_props_append(&s->props, 0, REMOTING_PROP_WAIT,
+                              remoting_view("true"));
+        if (s->body.err || s->props.err)
+            return FERRY_ERR_NOMEM;
+        s->raw_body = s->body.p;
+        s->raw_len = s->body.len;
+    }
+    fclient_request_init(p->c, &s->h,
+                         batch ? REMOTING_REQ_SEND_BATCH_MESSAGE
+                               : REMOTING_REQ_SEND_MESSAGE_V2);
+    memset(&r, 0, sizeof r);
+    r.present = (1u << 14) - 1;
+    r.present &= ~(1u << 11); /* maxReconsumeTimes */
+    r.present &= ~(1u << 13); /* bname */
+    r.producer_group = remoting_view(p->c->group);
+    r.topic = remoting_view(q->topic);
+    r.default_topic = remoting_view("TBW102");
+    r.default_topic_queue_nums =
+        p->c->conf.default_topic_queues > 0 ? p->c->conf.default_topic_queues
+                                            : 4;
+    r.queue_id = q->queue_id;
+    r.sys_flag = 0;
+    r.born_timestamp = fclient_now_ms();
+    r.flag = batch ? 0 : msgs[0].flag;
+    r.properties.ptr = s->props.p;
+    r.properties.len = s->props.len;
+    r.batch = batch;
+    (void)via_default;
+    if (remoting_header_fields_encode(&s->h, &s->a,
+                                      &remoting_send_request_schema,
+                                      REMOTING_HDR_V2, &r) != 0)
+        return FERRY_ERR_NOMEM;
+    return 0;
+}
+
+/* Fill a result from a SEND answer. */
+static int send_result(const remoting_header *h, const ferry_queue *q,
+                       const char *uniq, ferry_send_result *res)
+{
+    remoting_send_response sr;
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    switch (h->code) {
+    case REMOTING_RESP_SUCCESS:
+        res->status = FERRY_SEND_OK;
+        break;
+    case REMOTING_RESP_FLUSH_DISK_TIMEOUT:
+        res->status = FERRY_SEND_FLUSH_DISK_TIMEOUT;
+        break;
+    case REMOTING_RESP_FLUSH_SLAVE_TIMEOUT:
+        res->status = FERRY_SEND_FLUSH_SLAVE_TIMEOUT;
+        break;
+    case REMOTING_RESP_SLAVE_NOT_AVAILABLE:
+        res->status = FERRY_SEND_SLAVE_NOT_AVAILABLE;
+        break;
+    default:
+        return fclient_check(h, REMOTING_RESP_SUCCESS);
+    }
+    fclient_clear_last();
+    rc = remoting_header_fields_decode(h, &remoting_send_response_schema,
+                                       REMOTING_HDR_V1, &sr, NULL, 0);
+    if (rc != 0)
+        return FERRY_ERR_PROTOCOL;
+    res->queue = *q;
+    res->queue.queue_id = sr.queue_id;
+    res->queue_offset = sr.queue_offset;
+    snprintf(res->msg_id, sizeof res->msg_id, "%s", uniq);
+    /* a batch answers comma-joined ids: keep the first */
+    size_t n = sr.msg_id.len;
+    const uint8_t *comma = n ? memchr(sr.msg_id.ptr, ',', n) : NULL;
+    if (comma)
+        n = (size_t)(comma - sr.msg_id.ptr);
+    buf_view first = {sr.msg_id.ptr, n, 0};
+    fclient_copy(res->offset_msg_id, sizeof res->offset_msg_id, first);
+    return 0;
+}
+
+static int retriable(int rc)
+{
+    if (rc == FERRY_ERR_INVALID || rc == FERRY_ERR_NOMEM ||
+        rc == FERRY_ERR_STATE)
+        return 0;
+    if (rc == FERRY_ERR_BROKER &&
+        (ferry_last_response_code() == REMOTING_RESP_MESSAGE_ILLEGAL ||
+         ferry_last_response_code() == REMOTING_RESP_INVALID_PARAMETER))
+        return 0;
+    return 1;
+}
+
+static int msg_valid(const ferry_msg *m)
+{
+    return m && m->topic && *m->topic && strlen(m->topic) < 256 &&
+           (m->body || m->body_len == 0);
+}
+
+/* Sync send of msgs (n > 1 or batch: SEND_BATCH_MESSAGE) to q (fixed) or
+ * to queue index sel (>= 0) or round robin with retries. */
+static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n,
+                     int batch, const ferry_queue *fixed,
+                     ferry_queue_selector sel, void *sel_arg,
+                     ferry_send_result *res)
+{
+    wqueue *qs = NULL;
+    int nq = 0, via = 0, rc, attempts;
+    char failed_broker[128] = "";
+    ferry_send_result tmp;
+
+    if (!res)
+        res = &tmp;
+    for (int i = 0; i < n; i++)
+        if (!msg_valid(&msgs[i]))
+            return FERRY_ERR_INVALID;
+    attempts = fixed || sel ? 1 : 1 + (p->c->conf.retries > 0
+                                           ? p->c->conf.retries
+                                           : 0);
+    rc = FERRY_ERR_NO_ROUTE;
+    for (int attempt = 0; attempt < attempts; attempt++) {
+        wqueue target;
+        if (fixed) {
+            memset(&target, 0, sizeof target);
+            target.q = *fixed;
+            if ((rc = fclient_queue_addr(p->c, fixed, target.addr,
+                                         sizeof target.addr)) != 0)
+                return rc;
+        } else {
+            free(qs);
+            qs = NULL;
+            rc = write_queues(p->c, msgs[0].topic, attempt > 0, &qs, &nq,
+                              &via);
+            if (rc != 0) {
+                if (!retriable(rc))
+                    break;
+                continue;
+            }
+            int idx;
+            if (sel) {
+                idx = sel(nq, &msgs[0], sel_arg);
+                if (idx < 0 || idx >= nq) {
+                    rc = FERRY_ERR_INVALID;
+                    break;
+                }
+            } else {
+                pthread_mutex_lock(&p->mu);
+                idx = (int)(p->rr++ % (uint32_t)nq);
+                pthread_mutex_unlock(&p->mu);
+                /* after a failure prefer another broker */
+                for (int k = 0; failed_broker[0] && k < nq; k++) {
+                    if (strcmp(qs[(idx + k) % nq].q.broker_name,
+                               failed_broker) != 0) {
+                        idx = (idx + k) % nq;
+                        break;
+                    }
+                }
+            }
+            target = qs[idx];
+        }
+        sendreq s;
+        fresp resp;
+        rc = sendreq_build(p, msgs, n, batch, &target.q, via, &s);
+        if (rc == 0) {
+            rc = fclient_call(p->c, target.addr, &s.h, s.raw_body, s.raw_len,
+                              0, &resp);
+            if (rc == 0) {
+                rc = send_result(&resp.h, &target.q, s.uniq, res);
+                fresp_release(&resp);
+            }
+        }
+        sendreq_release(&s);
+        if (rc == 0 || !retriable(rc))
+            break;
+        snprintf(failed_broker, sizeof failed_broker, "%s",
+                 target.q.broker_name);
+    }
+    free(qs);
+    return rc;
+}
+
+int ferry_producer_send(ferry_producer *p, const ferry_msg *msg,
+                        ferry_send_result *r)
+{
+    if (!p || !msg)
+        return FERRY_ERR_INVALID;
+    return send_sync(p, msg, 1, 0, NULL, NULL, NULL, r);
+}
+
+int ferry_producer_send_to(ferry_producer *p, const ferry_msg *msg,
+                           const ferry_queue *q, ferry_send_result *r)
+{
+    if (!p || !msg || !q)
+        return FERRY_ERR_INVALID;
+    return send_sync(p, msg, 1, 0, q, NULL, NULL, r);
+}
+
+int ferry_producer_send_select(ferry_producer *p, const ferry_msg *msg,
+                               ferry_queue_selector sel, void *arg,
+                               ferry_send_result *r)
+{
+    if (!p || !msg || !sel)
+        return FERRY_ERR_INVALID;
+    return send_sync(p, msg, 1, 0, NULL, sel, arg, r);
+}
+
+int ferry_producer_send_batch(ferry_producer *p, const ferry_msg *msgs, int n,
+                              const ferry_queue *q, ferry_send_result *r)
+{
+    if (!p || !msgs || n <= 0)
+        return FERRY_ERR_INVALID;
+    return send_sync(p, msgs, n, 1, q, NULL, NULL, r);
+}
+
+/* async */
+
+typedef struct async_ctx {
+    ferry_send_cb cb;
+    void *arg;
+    ferry_queue q;
+    char uniq[64];
+} async_ctx;
+
+static void async_done(void *arg, int err, const remoting_header *h,
+                       buf_view body)
+{
+    async_ctx *ctx = arg;
+    ferry_send_result res;
+    char remark[256] = "";
+    (void)body;
+
+    if (err == 0) {
+        err = send_result(h, &ctx->q, ctx->uniq, &res);
+        if (err != 0)
+            fclient_copy(remark, sizeof remark, h->remark);
+    }
+    ctx->cb(err, err == 0 ? &res : NULL, remark, ctx->arg);
+    free(ctx);
+}
+
+static int send_nowait(ferry_producer *p, const ferry_msg *msg,
+                       ferry_send_cb cb, void *arg)
+{
+    wqueue *qs = NULL;
+    int nq, via, rc, idx;
+    sendreq s;
+    async_ctx *ctx = NULL;
+
+    if (!p || !msg_valid(msg))
+        return FERRY_ERR_INVALID;
+    if ((rc = write_queues(p->c, msg->topic, 0, &qs, &nq, &via)) != 0)
+        return rc;
+    pthread_mutex_lock(&p->mu);
+    idx = (int)(p->rr++ % (uint32_t)nq);
+    pthread_mutex_unlock(&p->mu);
+    rc = sendreq_build(p, msg, 1, 0, &qs[idx].q, via, &s);
+    if (rc == 0 && cb) {
+        ctx = calloc(1, sizeof *ctx);
+        if (!ctx) {
+            rc = FERRY_ERR_NOMEM;
+        } else {
+            ctx->cb = cb;
+            ctx->arg = arg;
+            ctx->q = qs[idx].q;
+            memcpy(ctx->uniq, s.uniq, sizeof ctx->uniq);
+        }
+    }
+    if (rc == 0) {
+        rc = fclient_send(p->c, qs[idx].addr, &s.h, s.raw_body, s.raw_len, 0,
+                          1, cb ? async_done : NULL, ctx);
+        if (rc != 0)
+            free(ctx);
+    }
+    sendreq_release(&s);
+    free(qs);
+    return rc;
+}
+
+int ferry_producer_send_async(ferry_producer *p, const ferry_msg *msg,
+                              ferry_send_cb cb, void *arg)
+{
+    if (!cb)
+        return FERRY_ERR_INVALID;
+    return send_nowait(p, msg, cb, arg);
+}
+
+int ferry_producer_send_oneway(ferry_producer *p, const ferry_msg *msg)
+{
+    return send_nowait(p, msg, NULL, NULL);
+}
