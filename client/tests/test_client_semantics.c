@@ -30,12 +30,38 @@ static broker_proc B;
 static const char *broker_bin;
 
 /* transactionCheckInterval / transactionTimeOut: checked back ~1 s after
- * the half message, then every 0.5 s */
-static const char *const broker_args[] = {
+ * the half message, then every 0.5 s; delay levels 1 s, 2 s, then 1 s
+ * (retries use level 3 + reconsumeTimes) when the broker has them */
+static const char *broker_args[] = {
     "--transactionCheckInterval=500",
     "--transactionTimeOut=500",
+    NULL, /* messageDelayLevel, when supported */
     NULL,
 };
+static int have_delay;
+
+/* Does the broker know messageDelayLevel (delay, retry, DLQ)? */
+static int broker_has_delay(const char *bin)
+{
+    char cmd[1100], line[512];
+    int found = 0;
+    snprintf(cmd, sizeof cmd, "'%s' --help 2>&1", bin);
+    FILE *f = popen(cmd, "r");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        found |= strstr(line, "messageDelayLevel") != NULL;
+    pclose(f);
+    return found;
+}
+
+#define NEED_DELAY()                                                           \
+    do {                                                                       \
+        if (!have_delay) {                                                     \
+            fprintf(stderr, "broker without delay levels: skipped\n");         \
+            skip();                                                            \
+        }                                                                      \
+    } while (0)
 
 static int64_t now_ms(void)
 {
@@ -153,14 +179,18 @@ typedef struct got {
     int queue_id;
     int64_t queue_offset;
     int64_t at_ms;
+    int later; /* the callback answered LATER */
 } got;
 
 typedef struct recorder {
     pthread_mutex_t mu;
     got items[512];
     int n;
-    int later_until; /* answer LATER while reconsume_times < this */
-    int later_all;   /* answer LATER always */
+    /* answer LATER for bodies starting "always", for those starting
+     * "once" while reconsume_times is 0, and for the body equal to
+     * later_body the first time it comes */
+    char later_body[64];
+    int later_body_done;
 } recorder;
 
 static void recorder_init(recorder *r)
@@ -194,6 +224,19 @@ static ferry_consume_status on_record(ferry_push_consumer *pc,
     (void)pc;
     pthread_mutex_lock(&r->mu);
     for (int i = 0; i < count; i++) {
+        const char *b = msgs[i]->body;
+        size_t len = msgs[i]->body_len;
+        if ((len >= 6 && !memcmp(b, "always", 6)) ||
+            (len >= 4 && !memcmp(b, "once", 4) &&
+             msgs[i]->reconsume_times == 0))
+            later = 1;
+        if (!r->later_body_done && len == strlen(r->later_body) && len > 0 &&
+            !memcmp(b, r->later_body, len)) {
+            r->later_body_done = 1;
+            later = 1;
+        }
+    }
+    for (int i = 0; i < count; i++) {
         if (r->n < (int)(sizeof r->items / sizeof r->items[0])) {
             got *g = &r->items[r->n++];
             snprintf(g->body, sizeof g->body, "%.*s", (int)msgs[i]->body_len,
@@ -203,9 +246,8 @@ static ferry_consume_status on_record(ferry_push_consumer *pc,
             g->queue_id = msgs[i]->queue_id;
             g->queue_offset = msgs[i]->queue_offset;
             g->at_ms = now_ms();
+            g->later = later;
         }
-        if (r->later_all || msgs[i]->reconsume_times < r->later_until)
-            later = 1;
     }
     pthread_mutex_unlock(&r->mu);
     return later ? FERRY_CONSUME_LATER : FERRY_CONSUME_SUCCESS;
@@ -426,6 +468,243 @@ static void test_txn_unknown_checked_back(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* retry and dead letters                                              */
+/* ------------------------------------------------------------------ */
+
+static int wait_assigned(ferry_push_consumer *pc, int want, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (ferry_push_consumer_assigned(pc) != want && now_ms() < end)
+        usleep(50000);
+    return ferry_push_consumer_assigned(pc);
+}
+
+/* The bodies in the first queue of topic (a %DLQ% topic has one). */
+static int pull_queue0(const char *topic, char bodies[][64], int max,
+                       char retry_topic[][128])
+{
+    ferry_conf c;
+    char err[256];
+    ferry_queue *qs;
+    int nq, n = 0;
+
+    conf_for(&c, "pull_dlq");
+    ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
+    assert_non_null(pc);
+    if (ferry_pull_consumer_queues(pc, topic, &qs, &nq) != 0) {
+        ferry_pull_consumer_free(pc);
+        return 0;
+    }
+    int64_t off = 0;
+    for (;;) {
+        ferry_pull_result r;
+        assert_int_equal(ferry_pull(pc, &qs[0], off, 32, NULL, 0, &r), 0);
+        if (r.status != FERRY_PULL_FOUND) {
+            ferry_pull_result_release(&r);
+            break;
+        }
+        for (int k = 0; k < r.msgs.count && n < max; k++, n++) {
+            const ferry_rmsg *m = r.msgs.msgs[k];
+            const char *rt = ferry_rmsg_property(m, "RETRY_TOPIC");
+            snprintf(bodies[n], 64, "%.*s", (int)m->body_len,
+                     (const char *)m->body);
+            snprintf(retry_topic[n], 128, "%s", rt ? rt : "");
+        }
+        off = r.next_begin_offset;
+        ferry_pull_result_release(&r);
+    }
+    free(qs);
+    ferry_pull_consumer_free(pc);
+    return n;
+}
+
+/* CONSUME_LATER sends the message back: it returns from %RETRY%<group>
+ * under its own topic with reconsume_times 1, 2, ... after the retry
+ * delay (levels 3 and up are 1 s here); after max_reconsume_times (2) it is
+ * in %DLQ%<group> and no longer delivered.  One that succeeds on its
+ * second delivery is not a dead letter. */
+static void test_retry_then_dlq(void **state)
+{
+    (void)state;
+    NEED_DELAY();
+    create_topic("s_retry", 2);
+    recorder rec;
+    recorder_init(&rec);
+    ferry_push_consumer *pc = push_start("g_retry", "s_retry", &rec, 0, 2);
+    assert_int_equal(wait_assigned(pc, 2, 10000), 2);
+    ferry_conf c;
+    char err[256];
+    conf_for(&c, "pg_retry");
+    ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
+    ferry_msg m = text_msg("s_retry", "R", "k-always", "always-fails");
+    assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
+    m = text_msg("s_retry", "R", "k-once", "once-fails");
+    assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
+    ferry_producer_free(p);
+
+    /* always: 3 deliveries (0, 1, 2); once: 2 (0, 1) */
+    assert_int_equal(wait_recorded(&rec, 5, 20000), 5);
+    usleep(2500000); /* a fourth delivery would come within 1-2 s */
+    assert_int_equal(recorder_count(&rec), 5);
+    int always = 0, once = 0;
+    int64_t last_at = 0;
+    for (int i = 0; i < rec.n; i++) {
+        got *g = &rec.items[i];
+        assert_string_equal(g->topic, "s_retry"); /* not %RETRY%g_retry */
+        if (!strcmp(g->body, "always-fails")) {
+            assert_int_equal(g->reconsume_times, always);
+            if (always > 0) /* came back through the delay level */
+                assert_true(g->at_ms - last_at >= 800);
+            last_at = g->at_ms;
+            always++;
+        } else {
+            assert_string_equal(g->body, "once-fails");
+            assert_int_equal(g->reconsume_times, once);
+            once++;
+        }
+    }
+    assert_int_equal(always, 3);
+    assert_int_equal(once, 2);
+
+    char bodies[8][64], rts[8][128];
+    int n = 0;
+    for (int i = 0; i < 30 && n == 0; i++) {
+        n = pull_queue0("%DLQ%g_retry", bodies, 8, rts);
+        if (n == 0)
+            usleep(100000);
+    }
+    assert_int_equal(n, 1);
+    assert_string_equal(bodies[0], "always-fails");
+    assert_string_equal(rts[0], "s_retry");
+    ferry_push_consumer_free(pc);
+    pthread_mutex_destroy(&rec.mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* delay                                                               */
+/* ------------------------------------------------------------------ */
+
+/* A level-2 message (2 s here) and one with a delivery time 1.5 s ahead:
+ * neither arrives before its time, both within a generous bound. */
+static void test_delay_level_and_deliver_at(void **state)
+{
+    (void)state;
+    NEED_DELAY();
+    create_topic("s_delay", 2);
+    recorder rec;
+    recorder_init(&rec);
+    ferry_push_consumer *pc = push_start("g_delay", "s_delay", &rec, 0, 0);
+    assert_int_equal(wait_assigned(pc, 2, 10000), 2);
+    ferry_conf c;
+    char err[256];
+    conf_for(&c, "pg_delay");
+    ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t t0 = now_ms();
+    ferry_msg m = text_msg("s_delay", NULL, NULL, "level-2");
+    m.delay_level = 2;
+    assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
+    m = text_msg("s_delay", NULL, NULL, "at-1500");
+    m.deliver_at_ms = wall + 1500;
+    assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
+    ferry_producer_free(p);
+    /* not visible to a pull before its time either */
+    assert_int_equal(pull_count("s_delay", "level-2"), 0);
+    assert_int_equal(wait_recorded(&rec, 2, 12000), 2);
+    for (int i = 0; i < 2; i++) {
+        got *g = &rec.items[i];
+        int64_t after = g->at_ms - t0;
+        if (!strcmp(g->body, "level-2")) {
+            assert_true(after >= 1900);
+            assert_true(after < 10000);
+        } else {
+            assert_string_equal(g->body, "at-1500");
+            assert_true(after >= 1400);
+            assert_true(after < 10000);
+        }
+    }
+    assert_string_not_equal(rec.items[0].body, rec.items[1].body);
+    ferry_push_consumer_free(pc);
+    pthread_mutex_destroy(&rec.mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* orderly across a restart                                            */
+/* ------------------------------------------------------------------ */
+
+static void send_ordered(const char *topic, int from, int to)
+{
+    ferry_conf c;
+    char err[256];
+    conf_for(&c, "pg_order");
+    ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
+    assert_non_null(p);
+    for (int i = from; i < to; i++) {
+        char key[16], body[32];
+        snprintf(key, sizeof key, "k%d", i % 4);
+        snprintf(body, sizeof body, "k%d-%03d", i % 4, i);
+        ferry_msg m = text_msg(topic, NULL, key, body);
+        assert_int_equal(
+            ferry_producer_send_select(p, &m, ferry_select_by_hash, key, NULL),
+            0);
+    }
+    ferry_producer_free(p);
+}
+
+/* Per key (one queue each, by the selector): the successful deliveries
+ * are in send order, exactly once, across a consumer restart and a
+ * batch suspended with LATER and retried in place. */
+static void test_orderly_across_restart(void **state)
+{
+    (void)state;
+    create_topic("s_order", 4);
+    recorder rec;
+    recorder_init(&rec);
+    snprintf(rec.later_body, sizeof rec.later_body, "k1-005");
+    send_ordered("s_order", 0, 40);
+    ferry_push_consumer *pc = push_start("g_order", "s_order", &rec, 1, 0);
+    assert_true(wait_recorded(&rec, 15, 15000) >= 15);
+    ferry_push_consumer_free(pc); /* commits, unlocks */
+    send_ordered("s_order", 40, 80);
+    pc = push_start("g_order", "s_order", &rec, 1, 0);
+    int64_t end = now_ms() + 20000;
+    int ok = 0;
+    while (now_ms() < end) {
+        ok = 0;
+        pthread_mutex_lock(&rec.mu);
+        for (int i = 0; i < rec.n; i++)
+            ok += !rec.items[i].later;
+        pthread_mutex_unlock(&rec.mu);
+        if (ok >= 80)
+            break;
+        usleep(50000);
+    }
+    usleep(300000);
+    ferry_push_consumer_free(pc);
+    assert_int_equal(rec.later_body_done, 1);
+    int last[4] = {-1, -1, -1, -1}, count = 0, retried = 0;
+    for (int i = 0; i < rec.n; i++) {
+        got *g = &rec.items[i];
+        int key = g->body[1] - '0', seq = atoi(g->body + 3);
+        assert_true(key >= 0 && key < 4);
+        if (g->later) {
+            retried++;
+            continue;
+        }
+        if (seq <= last[key])
+            fprintf(stderr, "key %d: %d after %d\n", key, seq, last[key]);
+        assert_true(seq > last[key]);
+        last[key] = seq;
+        count++;
+    }
+    assert_int_equal(retried, 1);
+    assert_int_equal(count, 80);
+    pthread_mutex_destroy(&rec.mu);
+}
+
+/* ------------------------------------------------------------------ */
 /* query                                                               */
 /* ------------------------------------------------------------------ */
 
@@ -468,6 +747,9 @@ static void test_query_by_key_and_id(void **state)
 static int setup(void **state)
 {
     (void)state;
+    have_delay = broker_has_delay(broker_bin);
+    if (have_delay)
+        broker_args[2] = "--messageDelayLevel=1s 2s 1s 1s 1s 1s 1s 1s";
     broker_proc_extra_args = broker_args;
     if (broker_proc_start(&B, broker_bin) != 0) {
         fprintf(stderr, "cannot start %s\n", broker_bin);
@@ -492,6 +774,9 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_txn_commit_rollback),
         cmocka_unit_test(test_txn_unknown_checked_back),
+        cmocka_unit_test(test_retry_then_dlq),
+        cmocka_unit_test(test_delay_level_and_deliver_at),
+        cmocka_unit_test(test_orderly_across_restart),
         cmocka_unit_test(test_query_by_key_and_id),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
