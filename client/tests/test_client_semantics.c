@@ -741,6 +741,15 @@ static void test_query_by_key_and_id(void **state)
     assert_string_equal(l.msgs[0]->msg_id, r.msg_id);
     assert_memory_equal(l.msgs[0]->body, "query me", 8);
     ferry_msg_list_free(&l);
+    /* by the client msgId (UNIQ_KEY): the broker indexes it as a key */
+    assert_int_equal(
+        ferry_admin_query_by_key(a, "s_query", r.msg_id, 10, 0, 0, &l), 0);
+    assert_true(l.count >= 1);
+    int hit = 0;
+    for (int i = 0; i < l.count; i++)
+        hit += !strcmp(l.msgs[i]->msg_id, r.msg_id);
+    assert_int_equal(hit, 1);
+    ferry_msg_list_free(&l);
     ferry_admin_free(a);
 }
 

@@ -21,6 +21,9 @@
  *     (at start and every 30 s), rebalancing (every 20 s and at once on
  *     NOTIFY_CONSUMER_IDS_CHANGED), offset commits (every 5 s, on queue
  *     drop and on shutdown), route refresh (30 s).
+ *   - a producer with a transaction checker has one more thread: it runs
+ *     the checker for the broker's CHECK_TRANSACTION_STATE requests and
+ *     heartbeats the brokers (every heartbeat_interval_ms).
  *
  * Routes: GET_ROUTEINFO_BY_TOPIC from the name servers (conf.namesrv_addr,
  * "host:port;host:port", tried in turn), cached for 30 s.  A producer uses
