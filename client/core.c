@@ -158,7 +158,7 @@ void ferry_conf_init(ferry_conf *conf)
     conf->heartbeat_interval_ms = 30000;
     conf->commit_interval_ms = 5000;
     conf->route_refresh_ms = 30000;
-    conf->max_reconsume_times = 16;
+    conf->max_reconsume_times = -1; /* 16, orderly unlimited */
 }
 
 int64_t fclient_now_ms(void)

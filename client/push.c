@@ -440,15 +440,28 @@ static fbatch *take_batch(ferry_push_consumer *pc)
     return NULL;
 }
 
-static int uses_send_back(const ferry_push_consumer *pc)
+/* conf.max_reconsume_times, or Java's meaning of -1: 16, unlimited when
+ * orderly (INT32_MAX). */
+static int32_t max_reconsume(const ferry_push_consumer *pc)
 {
-    return pc->conf.model == FERRY_CLUSTERING && !pc->conf.orderly;
+    if (pc->conf.max_reconsume_times >= 0)
+        return pc->conf.max_reconsume_times;
+    return pc->conf.orderly ? INT32_MAX : 16;
 }
 
-/* CONSUMER_SEND_MSG_BACK for m, to the broker it came from.  Consume
- * thread; 0 when the broker took it. */
+/* Does a LATER batch go back to the broker?  CLUSTERING only; orderly only
+ * once a message has used up its retries (then to the DLQ). */
+static int uses_send_back(const ferry_push_consumer *pc)
+{
+    return pc->conf.model == FERRY_CLUSTERING &&
+           (!pc->conf.orderly || max_reconsume(pc) != INT32_MAX);
+}
+
+/* CONSUMER_SEND_MSG_BACK for m, to the broker it came from (delay_level 0:
+ * the broker's 3 + reconsumeTimes; -1: the DLQ at once).  Consume thread;
+ * 0 when the broker took it. */
 static int send_back(ferry_push_consumer *pc, const fpq *pq,
-                     const ferry_rmsg *m)
+                     const ferry_rmsg *m, int delay_level)
 {
     remoting_header h;
     wire_arena a;
@@ -459,12 +472,11 @@ static int send_back(ferry_push_consumer *pc, const fpq *pq,
     fclient_request_init(pc->c, &h, REMOTING_REQ_CONSUMER_SEND_MSG_BACK);
     remoting_ext_add_i64(&h, &a, "offset", m->commitlog_offset);
     remoting_ext_add_str(&h, &a, "group", pc->c->group);
-    remoting_ext_add_i64(&h, &a, "delayLevel", 0);
+    remoting_ext_add_i64(&h, &a, "delayLevel", delay_level);
     remoting_ext_add_str(&h, &a, "originMsgId", m->msg_id);
     remoting_ext_add_str(&h, &a, "originTopic", m->topic);
     remoting_ext_add_str(&h, &a, "unitMode", "false");
-    remoting_ext_add_i64(&h, &a, "maxReconsumeTimes",
-                         pc->conf.max_reconsume_times);
+    remoting_ext_add_i64(&h, &a, "maxReconsumeTimes", max_reconsume(pc));
     remoting_ext_add_str(&h, &a, "bname", pq->q.broker_name);
     rc = fclient_call(pc->c, pq->addr, &h, NULL, 0, 0, &resp);
     wire_arena_release(&a);
@@ -475,19 +487,24 @@ static int send_back(ferry_push_consumer *pc, const fpq *pq,
     return rc;
 }
 
-/* Send back every message of b (mu not held; b is ours while pq->busy);
- * those the broker took leave the batch. */
+/* Send back the messages of b after a LATER (mu not held; b is ours while
+ * pq->busy): every one (concurrently), or, orderly, those that used up
+ * their retries, straight to the DLQ (as Java's orderly consumer does once
+ * reconsumeTimes reaches the maximum).  Those the broker took leave the
+ * batch. */
 static void send_back_batch(ferry_push_consumer *pc, fbatch *b)
 {
     int kept = 0, n = b->msgs.count;
     ferry_rmsg **gone = malloc((size_t)n * sizeof(*gone));
-    int ngone = 0;
+    int ngone = 0, orderly = pc->conf.orderly;
+    int32_t max = max_reconsume(pc);
 
     if (!gone)
         return;
     for (int i = 0; i < n; i++) {
         ferry_rmsg *m = b->msgs.msgs[i];
-        if (send_back(pc, b->pq, m) == 0)
+        if ((!orderly || m->reconsume_times >= max) &&
+            send_back(pc, b->pq, m, orderly ? -1 : 0) == 0)
             gone[ngone++] = m;
         else
             b->msgs.msgs[kept++] = m;

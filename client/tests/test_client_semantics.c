@@ -704,6 +704,54 @@ static void test_orderly_across_restart(void **state)
     pthread_mutex_destroy(&rec.mu);
 }
 
+/* Orderly with max_reconsume_times 2: a failing message is retried in
+ * place (the queue waits: nothing after it is delivered meanwhile), with
+ * reconsume_times 0, 1, 2, then goes to %DLQ%<group> and the queue goes on
+ * in order. */
+static void test_orderly_dlq(void **state)
+{
+    (void)state;
+    NEED_DELAY();
+    create_topic("s_order_dlq", 1);
+    ferry_conf c;
+    char err[256];
+    conf_for(&c, "pg_order_dlq");
+    ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
+    static const char *const bodies[] = {"before", "always-poison", "after-1",
+                                         "after-2"};
+    for (int i = 0; i < 4; i++) {
+        ferry_msg m = text_msg("s_order_dlq", NULL, NULL, bodies[i]);
+        assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
+    }
+    ferry_producer_free(p);
+    recorder rec;
+    recorder_init(&rec);
+    ferry_push_consumer *pc =
+        push_start("g_order_dlq", "s_order_dlq", &rec, 1, 2);
+    assert_int_equal(wait_recorded(&rec, 6, 15000), 6);
+    usleep(300000);
+    ferry_push_consumer_free(pc);
+    assert_int_equal(rec.n, 6);
+    static const char *const want[] = {"before",        "always-poison",
+                                       "always-poison", "always-poison",
+                                       "after-1",       "after-2"};
+    for (int i = 0; i < 6; i++) {
+        assert_string_equal(rec.items[i].body, want[i]);
+        if (i >= 1 && i <= 3)
+            assert_int_equal(rec.items[i].reconsume_times, i - 1);
+    }
+    char dl[8][64], rts[8][128];
+    int n = 0;
+    for (int i = 0; i < 30 && n == 0; i++) {
+        n = pull_queue0("%DLQ%g_order_dlq", dl, 8, rts);
+        if (n == 0)
+            usleep(100000);
+    }
+    assert_int_equal(n, 1);
+    assert_string_equal(dl[0], "always-poison");
+    pthread_mutex_destroy(&rec.mu);
+}
+
 /* ------------------------------------------------------------------ */
 /* query                                                               */
 /* ------------------------------------------------------------------ */
@@ -786,6 +834,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_retry_then_dlq),
         cmocka_unit_test(test_delay_level_and_deliver_at),
         cmocka_unit_test(test_orderly_across_restart),
+        cmocka_unit_test(test_orderly_dlq),
         cmocka_unit_test(test_query_by_key_and_id),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -143,7 +143,9 @@ typedef struct ferry_conf {
     /* push, CLUSTERING: a message whose callback answers
      * FERRY_CONSUME_LATER is sent back to the broker (to %RETRY%<group>,
      * redelivered after delay level 3 + reconsume_times); after this many
-     * redeliveries the broker moves it to %DLQ%<group> instead: 16. */
+     * redeliveries the broker moves it to %DLQ%<group> instead.  Orderly:
+     * retried locally this many times, then sent to %DLQ%<group> and the
+     * queue goes on.  -1 (default), as Java: 16, orderly unlimited. */
     int max_reconsume_times;
 } ferry_conf;
 
@@ -414,8 +416,9 @@ typedef enum ferry_consume_status {
      * 1 m, ...) and comes again through %RETRY%<group>, on any member, or
      * goes to %DLQ%<group> past conf.max_reconsume_times; a message the
      * broker does not take back is redelivered locally after 1 s.
-     * BROADCASTING: dropped, as in Java (no retry topic).  Orderly: the
-     * queue is suspended 1 s and the same messages retried, in order. */
+     * BROADCASTING: redelivered locally after 1 s (Java drops it).
+     * Orderly: the queue is suspended 1 s and the same messages retried,
+     * in order, until conf.max_reconsume_times (then to the DLQ). */
     FERRY_CONSUME_LATER = 1,
 } ferry_consume_status;
 
