@@ -647,7 +647,8 @@ static int txn_end(ferry_producer *p, const char *addr, int64_t tso,
     return rc;
 }
 
-/* HEART_BEAT naming our group as a producer to every routed broker. */
+/* HEART_BEAT naming our group as a producer to every routed broker (txn
+ * thread). */
 static void txn_heartbeat(ferry_producer *p)
 {
     remoting_heartbeat hb;
@@ -665,6 +666,12 @@ static void txn_heartbeat(ferry_producer *p)
         buf_writer_release(&w);
         return;
     }
+    /* TBW102's brokers too, as Java's producer keeps that route: a
+     * producer that has not sent yet can still answer check-backs for
+     * its group's older transactions */
+    fclient_route tbw;
+    if (fclient_route_get(p->c, "TBW102", 0, &tbw) == 0)
+        fclient_route_release(&tbw);
     n = fclient_route_addrs(p->c, &addrs);
     for (int i = 0; i < n; i++) {
         remoting_header h;

@@ -467,6 +467,32 @@ static void test_txn_unknown_checked_back(void **state)
     pthread_mutex_destroy(&book.mu);
 }
 
+/* A transaction left UNKNOWN by a producer that is gone is checked back
+ * on another live producer of the group, one that has sent nothing (the
+ * broker knows it from its heartbeat's producerDataSet). */
+static void test_txn_checked_on_other_producer(void **state)
+{
+    (void)state;
+    txn_book book1, book2;
+    memset(&book1, 0, sizeof book1);
+    memset(&book2, 0, sizeof book2);
+    pthread_mutex_init(&book1.mu, NULL);
+    pthread_mutex_init(&book2.mu, NULL);
+    book_add(&book1, "txn-orphan", FERRY_TXN_UNKNOWN, FERRY_TXN_UNKNOWN);
+    book_add(&book2, "txn-orphan", FERRY_TXN_COMMIT, FERRY_TXN_COMMIT);
+    create_topic("s_txn3", 2);
+    ferry_producer *p1 = txn_producer("txn_pg3", &book1);
+    ferry_send_result r;
+    send_txn(p1, "s_txn3", "txn-orphan", FERRY_TXN_UNKNOWN, &r);
+    ferry_producer_free(p1); /* its connection closes */
+    ferry_producer *p2 = txn_producer("txn_pg3", &book2);
+    assert_int_equal(wait_pull("s_txn3", "txn-orphan", 1, 15000), 1);
+    assert_true(book_checks(&book2, "txn-orphan") >= 1);
+    ferry_producer_free(p2);
+    pthread_mutex_destroy(&book1.mu);
+    pthread_mutex_destroy(&book2.mu);
+}
+
 /* ------------------------------------------------------------------ */
 /* retry and dead letters                                              */
 /* ------------------------------------------------------------------ */
@@ -831,6 +857,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_txn_commit_rollback),
         cmocka_unit_test(test_txn_unknown_checked_back),
+        cmocka_unit_test(test_txn_checked_on_other_producer),
         cmocka_unit_test(test_retry_then_dlq),
         cmocka_unit_test(test_delay_level_and_deliver_at),
         cmocka_unit_test(test_orderly_across_restart),
