@@ -486,9 +486,9 @@ int main(int argc, char **argv)
     if (cpu0 >= 0 && cpu1 >= 0)
         snprintf(cpu, sizeof cpu, "%.2f",
                  (cpu1 - cpu0) * 1e6 / (double)delivered_goal);
-    printf("%s %d %d %ld %.3f %.0f %s %s %s errors=%ld", mode, size,
-           inflight, delivered_goal, secs, (double)delivered_goal / secs, p50,
-           p99, cpu, atomic_load(&errors));
+    printf("%s %d %d %ld %.3f %.0f %s %s %s errors=%ld", mode, size, inflight,
+           delivered_goal, secs, (double)delivered_goal / secs, p50, p99, cpu,
+           atomic_load(&errors));
     if (!strcmp(mode, "tags"))
         printf(" tags=%d scanned=%ld delivered=%ld scanned_per_s=%.0f "
                "cpu_s_per_M_scanned=%s",
