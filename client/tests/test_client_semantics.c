@@ -38,31 +38,6 @@ static const char *broker_args[] = {
     NULL, /* messageDelayLevel, when supported */
     NULL,
 };
-static int have_delay;
-
-/* Does the broker know messageDelayLevel (delay, retry, DLQ)? */
-static int broker_has_delay(const char *bin)
-{
-    char cmd[1100], line[512];
-    int found = 0;
-    snprintf(cmd, sizeof cmd, "'%s' --help 2>&1", bin);
-    FILE *f = popen(cmd, "r");
-    if (!f)
-        return 0;
-    while (fgets(line, sizeof line, f))
-        found |= strstr(line, "messageDelayLevel") != NULL;
-    pclose(f);
-    return found;
-}
-
-#define NEED_DELAY()                                                           \
-    do {                                                                       \
-        if (!have_delay) {                                                     \
-            fprintf(stderr, "broker without delay levels: skipped\n");         \
-            skip();                                                            \
-        }                                                                      \
-    } while (0)
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -552,7 +527,6 @@ static int pull_queue0(const char *topic, char bodies[][64], int max,
 static void test_retry_then_dlq(void **state)
 {
     (void)state;
-    NEED_DELAY();
     create_topic("s_retry", 2);
     recorder rec;
     recorder_init(&rec);
@@ -615,7 +589,6 @@ static void test_retry_then_dlq(void **state)
 static void test_delay_level_and_deliver_at(void **state)
 {
     (void)state;
-    NEED_DELAY();
     create_topic("s_delay", 2);
     recorder rec;
     recorder_init(&rec);
@@ -737,7 +710,6 @@ static void test_orderly_across_restart(void **state)
 static void test_orderly_dlq(void **state)
 {
     (void)state;
-    NEED_DELAY();
     create_topic("s_order_dlq", 1);
     ferry_conf c;
     char err[256];
@@ -830,9 +802,7 @@ static void test_query_by_key_and_id(void **state)
 static int setup(void **state)
 {
     (void)state;
-    have_delay = broker_has_delay(broker_bin);
-    if (have_delay)
-        broker_args[2] = "--messageDelayLevel=1s 2s 1s 1s 1s 1s 1s 1s";
+    broker_args[2] = "--messageDelayLevel=1s 2s 1s 1s 1s 1s 1s 1s";
     broker_proc_extra_args = broker_args;
     if (broker_proc_start(&B, broker_bin) != 0) {
         fprintf(stderr, "cannot start %s\n", broker_bin);
