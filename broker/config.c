@@ -18,8 +18,9 @@
 #include <strings.h>
 
 #include "log.h"
+#include "rmq_schedule.h"
 
-enum cfg_type { CFG_INT, CFG_BOOL, CFG_STR, CFG_FLUSH, CFG_LEVEL };
+enum cfg_type { CFG_INT, CFG_BOOL, CFG_STR, CFG_FLUSH, CFG_LEVEL, CFG_DELAYS };
 
 typedef struct config_key {
     const char *name;
@@ -162,6 +163,14 @@ static const config_key config_keys[] = {
     {"logFile", "log.file", CFG_STR, O(log_file), "", 0, 0,
      "append the log to this file instead of stderr; reopened on SIGHUP "
      "(for logrotate)"},
+    {"messageDelayLevel", NULL, CFG_DELAYS, O(message_delay_level),
+     DELAY_DEFAULT_LEVELS, 0, 0,
+     "delay of each RocketMQ delay level 1..n (property DELAY, Kafka "
+     "header DELAY), space separated, units ms s m h d; at most 64"},
+    {"timerMaxDelaySec", NULL, CFG_INT, O(timer_max_delay_sec), "259200", 1,
+     (int64_t)100 * 365 * 86400,
+     "a delivery time (TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS, "
+     "__STARTDELIVERTIME) further ahead than this many seconds is refused"},
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])
@@ -244,6 +253,17 @@ static int config_apply(broker_config *cfg, const config_key *k,
         }
         /* stored as a string, like CFG_STR */
         __attribute__((fallthrough));
+    case CFG_DELAYS:
+        if (k->type == CFG_DELAYS) {
+            int64_t ms[DELAY_MAX_LEVELS];
+            char why[160];
+            if (delay_levels_parse(value, ms, DELAY_MAX_LEVELS, why,
+                                   sizeof why) < 0) {
+                snprintf(err, errlen, "config key '%s': %s", k->name, why);
+                return -1;
+            }
+        }
+        __attribute__((fallthrough));
     case CFG_STR: {
         char **slot = (char **)(base + k->offset);
         char *dup = strdup(value);
@@ -276,7 +296,8 @@ void config_release(broker_config *cfg)
     char *base = (char *)cfg;
     for (size_t i = 0; i < N_KEYS; i++) {
         if (config_keys[i].type == CFG_STR ||
-            config_keys[i].type == CFG_LEVEL) {
+            config_keys[i].type == CFG_LEVEL ||
+            config_keys[i].type == CFG_DELAYS) {
             char **slot = (char **)(base + config_keys[i].offset);
             free(*slot);
             *slot = NULL;
@@ -427,6 +448,7 @@ void config_log(const broker_config *cfg)
             break;
         case CFG_STR:
         case CFG_LEVEL:
+        case CFG_DELAYS:
             log_debug("config", NULL, "%s=%s", k->name,
                       strcasestr(k->name, "password")
                           ? "(hidden)"
@@ -464,7 +486,8 @@ void config_foreach(const broker_config *cfg,
                                                       : "ASYNC_FLUSH");
             break;
         case CFG_STR:
-        case CFG_LEVEL: {
+        case CFG_LEVEL:
+        case CFG_DELAYS: {
             const char *v = *(char *const *)(base + k->offset);
             snprintf(text, sizeof text, "%s",
                      strcasestr(k->name, "password") && v && *v ? "(hidden)"
@@ -490,6 +513,7 @@ static const char *const config_dynamic_keys[] = {
     "transactionCheckInterval",
     "transactionTimeOut",
     "transactionCheckMax",
+    "timerMaxDelaySec", /* read where used (delay_timer_max_ms) */
     NULL,
 };
 

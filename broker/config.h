@@ -69,6 +69,9 @@ typedef struct broker_config {
     char *log_file;
     int64_t metrics_port;
     char *metrics_bind;
+    /* delayed delivery, retry */
+    char *message_delay_level;
+    int64_t timer_max_delay_sec;
 } broker_config;
 
 /* Sets every key to its default. */

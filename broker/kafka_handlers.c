@@ -34,6 +34,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "remoting_message.h"
+#include "rmq_int.h"
+#include "rmq_schedule.h"
 
 #define LEADER_EPOCH 0
 
@@ -162,6 +164,17 @@ static int fill_metadata_topic(kreq *r, kafka_metadata_resp_topic *mt,
     return 0;
 }
 
+/* The broker's own bookkeeping topics (transaction halves and ops, the
+ * delay schedule, TBW102): internal and not %RETRY%/%DLQ% group topics.
+ * Kafka clients can neither read nor write them, even by name: a half
+ * message must stay invisible until its commit. */
+static int kafka_hidden(const topic *t)
+{
+    return t && t->is_internal &&
+           !(t->name_len > 7 && !memcmp(t->name, "%RETRY%", 7)) &&
+           !(t->name_len > 5 && !memcmp(t->name, "%DLQ%", 5));
+}
+
 /* Finds or (if allowed) auto-creates a topic named by a client.  Returns
  * the topic or NULL with *err set to a Kafka error code. */
 static topic *lookup_or_create(kreq *r, buf_view name, int allow_create,
@@ -169,6 +182,10 @@ static topic *lookup_or_create(kreq *r, buf_view name, int allow_create,
 {
     broker *b = r->conn->b;
     topic *t = topics_find(b->topics, (const char *)name.ptr, name.len);
+    if (kafka_hidden(t)) {
+        *err = KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
+        return NULL;
+    }
     if (t) {
         *err = 0;
         return t;
@@ -378,6 +395,133 @@ static int16_t store_err_to_kafka(int rc, int16_t version)
                         : KAFKA_ERR_UNKNOWN_SERVER_ERROR;
 }
 
+/* Delayed Kafka records (header DELAY = level, or TIMER_DELIVER_MS,
+ * TIMER_DELAY_SEC, TIMER_DELAY_MS, __STARTDELIVERTIME): 1 if a record of
+ * the batch carries one. */
+static int batch_has_delay(const kafka_batch_info *info)
+{
+    kafka_record_iter it;
+    kafka_record kr;
+    kafka_record_iter_init(&it, info->records, info->records_len,
+                           info->count);
+    while (kafka_record_next(&it, &kr) == 1) {
+        if (kr.header_count <= 0)
+            continue;
+        kafka_header_iter hi;
+        buf_view hk, hv;
+        kafka_header_iter_init(&hi, &kr);
+        while (kafka_header_next(&hi, &hk, &hv) == 1) {
+            static const char *const keys[] = {
+                REMOTING_PROP_DELAY, REMOTING_PROP_TIMER_DELIVER_MS,
+                REMOTING_PROP_TIMER_DELAY_SEC, REMOTING_PROP_TIMER_DELAY_MS,
+                DELAY_PROP_START_DELIVER_TIME};
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+                if (hk.len == strlen(keys[k]) &&
+                    !memcmp(hk.ptr, keys[k], hk.len))
+                    return 1;
+        }
+    }
+    return 0;
+}
+
+/* A batch with delayed records is taken apart: every record becomes one
+ * message (headers as properties, key and value kept, the record's
+ * timestamp as born time).  Delayed ones are parked in the schedule topic
+ * and get their offset in the partition when delivered; the others are
+ * appended now, in order.  The answer's base_offset is -1 ("unknown"):
+ * clients number a batch's records base + index, which no longer holds
+ * once delayed records leave it.  (Kafka keeps no batch for these: a
+ * RocketMQ style message per record is what a consumer of either protocol
+ * reads.) */
+static int16_t produce_delayed(kreq *r, topic *t, int32_t partition,
+                               store_queue *q, const kafka_batch_info *info,
+                               kafka_produce_resp_partition *pr,
+                               int64_t *end_pos)
+{
+    broker *b = r->conn->b;
+    if (!rmq_state || delay_level_count() == 0) {
+        log_info("kafka", r->conn->peer,
+                 "DELAY header on %s-%d refused: the RocketMQ face "
+                 "(listenPort) runs the delay service and is off",
+                 t->name, partition);
+        return KAFKA_ERR_INVALID_RECORD;
+    }
+    kafka_record_iter it;
+    kafka_record kr;
+    int64_t now = rmq_now_ms();
+    remoting_host none;
+    memset(&none, 0, sizeof none);
+    buf_writer props;
+    buf_writer_init(&props, 256, 0);
+    int16_t err = 0;
+    /* pass 0 checks every record's delay headers, pass 1 stores: a bad
+     * value refuses the batch before any of it is stored */
+    for (int pass = 0; pass < 2 && !err; pass++) {
+        kafka_record_iter_init(&it, info->records, info->records_len,
+                               info->count);
+        while (!err && kafka_record_next(&it, &kr) == 1) {
+            props.len = 0;
+            props.err = 0;
+            kafka_header_iter hi;
+            buf_view hk, hv;
+            kafka_header_iter_init(&hi, &kr);
+            while (kafka_header_next(&hi, &hk, &hv) == 1) {
+                char key[256];
+                if (hv.is_null || !hv.len || !hk.len || hk.len >= sizeof key)
+                    continue;
+                memcpy(key, hk.ptr, hk.len);
+                key[hk.len] = '\0';
+                size_t before = props.len;
+                if (remoting_props_append(&props, 0, key, hv) != 0)
+                    props.len = before; /* not representable: left out */
+            }
+            int level = 0;
+            int64_t due = 0;
+            char why[160];
+            int mode = delay_classify(props.p, props.len, now,
+                                      delay_level_count(),
+                                      delay_timer_max_ms(), &level, &due,
+                                      why, sizeof why);
+            if (mode < 0) {
+                log_info("kafka", r->conn->peer, "record for %s-%d: %s",
+                         t->name, partition, why);
+                err = KAFKA_ERR_INVALID_RECORD;
+                break;
+            }
+            if (pass == 0)
+                continue;
+            buf_view body = {kr.value.is_null ? (const uint8_t *)""
+                                              : kr.value.ptr,
+                             kr.value.is_null ? 0 : kr.value.len, 0};
+            const uint8_t *key = kr.key.is_null ? NULL : kr.key.ptr;
+            size_t klen = kr.key.is_null ? 0 : kr.key.len;
+            int64_t born = info->base_timestamp + kr.timestamp_delta;
+            store_append_result res;
+            char uniq[80];
+            int rc = mode > 0
+                         ? delay_park(b, &none, t->name, partition, mode, level,
+                                      due, props.p, props.len, key, klen, body,
+                                      0, 0, born, 0, &res, uniq)
+                         : rmq_store_message_full(b, &none, q, props.p,
+                                                  props.len, body, 0, 0, born,
+                                                  0, 0, key, klen, NULL, &res,
+                                                  uniq);
+            if (rc != 0) {
+                log_warn("kafka", r->conn->peer, "append for %s-%d failed: %s",
+                         t->name, partition, store_errmsg(b->st));
+                err = store_err_to_kafka(rc, r->hdr.api_version);
+                break;
+            }
+            if (res.end_pos > *end_pos)
+                *end_pos = res.end_pos;
+        }
+    }
+    buf_writer_release(&props);
+    pr->base_offset = -1;
+    pr->log_start_offset = store_queue_min_offset(q);
+    return err;
+}
+
 static int16_t produce_partition(kreq *r, topic *t,
                                  const kafka_produce_req_partition *pd,
                                  kafka_produce_resp_partition *pr,
@@ -437,6 +581,16 @@ static int16_t produce_partition(kreq *r, topic *t,
         if (now_end > *end_pos)
             *end_pos = now_end;
         return 0;
+    }
+    if (batch_has_delay(&info)) {
+        int16_t derr = produce_delayed(r, t, pd->index, q, &info, pr,
+                                       end_pos);
+        if (!derr)
+            kafka_idempotence_record(q, pid, info.producer_epoch,
+                                     info.base_sequence,
+                                     info.hdr.last_offset_delta,
+                                     pr->base_offset);
+        return derr;
     }
     produce_scan ps;
     if (produce_scan_batch(r, &info, &ps) != 0)
@@ -857,6 +1011,8 @@ static int fetch_build(kreq *r, int final)
             return -1;
         topic *t = topics_find(b->topics, (const char *)ft->topic.ptr,
                                ft->topic.len);
+        if (kafka_hidden(t))
+            t = NULL;
         for (int32_t k = 0; k < ft->partitions.count; k++) {
             const kafka_fetch_req_partition *fpq = &ft->partitions.items[k];
             kafka_fetch_resp_partition *rp = &rt->partitions.items[k];

@@ -29,9 +29,10 @@
  *     producers' messages at the same offsets;
  *   - consumer offsets are the one offset store the Kafka groups use.
  *
- * Not yet (issue #4/#5): delay levels
- * (refused with MESSAGE_ILLEGAL rather than stored wrongly), retry/DLQ
- * (CONSUMER_SEND_MSG_BACK), query by time range, most admin codes.
+ * Delay levels and delivery times are parked by rmq_schedule.c;
+ * CONSUMER_SEND_MSG_BACK and the %RETRY%/%DLQ% rules are rmq_retry.c;
+ * transactional (half) messages are rmq_txn.c.
+ * Not yet (issue #4/#5): query by time range, most admin codes.
  *
  * TLS (rmq_tls.h): with tls.server.mode permissive or enforcing, both
  * ports hand each new socket to a tls_sniff (tls_event.h), which peeks at
@@ -72,6 +73,8 @@
 #include "rmq.h"
 #include "rmq_admin.h"
 #include "rmq_int.h"
+#include "rmq_retry.h"
+#include "rmq_schedule.h"
 #include "rmq_txn.h"
 #include "route.h"
 #include "rmq_tls.h"
@@ -519,6 +522,20 @@ int rmq_store_message_ex(broker *b, const remoting_host *born_host,
                          int64_t prepared_txn_offset,
                          store_append_result *res, char *uniq_text)
 {
+    return rmq_store_message_full(b, born_host, q, props, plen, body, flag,
+                                  sys_flag, born, reconsume,
+                                  prepared_txn_offset, NULL, 0, NULL, res,
+                                  uniq_text);
+}
+
+int rmq_store_message_full(broker *b, const remoting_host *born_host,
+                           store_queue *q, const uint8_t *props,
+                           size_t plen, buf_view body, int32_t flag,
+                           int32_t sys_flag, int64_t born, int32_t reconsume,
+                           int64_t prepared_txn_offset, const uint8_t *key,
+                           size_t key_len, const int64_t *tag_hash_override,
+                           store_append_result *res, char *uniq_text)
+{
     buf_writer pw;
     buf_writer_init(&pw, plen + 80, 0);
     if (plen)
@@ -541,7 +558,9 @@ int rmq_store_message_ex(broker *b, const remoting_host *born_host,
     remoting_props_find(pw.p, pw.len, REMOTING_PROP_TAGS, &tags);
     remoting_props_find(pw.p, pw.len, REMOTING_PROP_KEYS, &keys);
     remoting_props_find(pw.p, pw.len, REMOTING_PROP_UNIQ_KEY, &uniq);
-    int64_t tag_hash = tags.len ? remoting_tag_hash(tags.ptr, tags.len) : 0;
+    int64_t tag_hash = tag_hash_override ? *tag_hash_override
+                       : tags.len ? remoting_tag_hash(tags.ptr, tags.len)
+                                  : 0;
     store_index_key ik[17];
     uint32_t nk = 0;
     if (uniq.len && uniq.len < 65535) {
@@ -577,6 +596,8 @@ int rmq_store_message_ex(broker *b, const remoting_host *born_host,
     ar.properties_len = (uint32_t)pw.len;
     ar.body = body.ptr;
     ar.body_len = (uint32_t)body.len;
+    ar.key = key;
+    ar.key_len = (uint32_t)key_len;
     ar.tag_hashes = tag_hash ? &tag_hash : NULL;
     ar.keys = nk ? ik : NULL;
     ar.n_keys = nk;
@@ -620,14 +641,39 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
         return;
     }
     buf_view v;
-    if (props && remoting_props_find((const uint8_t *)props, plen,
-                                     REMOTING_PROP_DELAY, &v) &&
-        !(v.len == 1 && v.ptr[0] == '0')) {
-        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL,
-              "delay levels are not supported by this Ferry version yet",
-              NULL, 0);
+    /* delay levels and delivery times: parked (rmq_schedule.c) */
+    int dmode = 0, dlevel = 0;
+    int64_t ddue = 0;
+    char dwhy[160];
+    if (!strcmp(tname, DELAY_SCHEDULE_TOPIC) ||
+        !strcmp(tname, DELAY_TIMER_TOPIC)) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_NO_PERMISSION,
+                  "sending to a system topic is not allowed", NULL, 0);
         return;
     }
+    if (req->code != REMOTING_REQ_SEND_BATCH_MESSAGE &&
+        (dmode = delay_classify((const uint8_t *)props, plen, rmq_now_ms(),
+                                delay_level_count(), delay_timer_max_ms(),
+                                &dlevel, &ddue, dwhy, sizeof dwhy)) < 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_MESSAGE_ILLEGAL, dwhy, NULL, 0);
+        return;
+    }
+    /* %RETRY% sends past maxReconsumeTimes go to the DLQ (rmq_retry.c) */
+    char dlq[300];
+    int redirect = retry_send_redirect(c, req, tname, reconsume, dlq,
+                                       sizeof dlq);
+    if (redirect < 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR,
+                  "cannot create the dead-letter topic", NULL, 0);
+        return;
+    }
+    if (redirect == 1) {
+        tname = dlq;
+        dmode = 0;
+        qid = 0;
+    }
+    if (!strncmp(tname, RETRY_TOPIC_PREFIX, strlen(RETRY_TOPIC_PREFIX)))
+        retry_ensure_topic(b, tname); /* 1 queue, as RocketMQ */
     /* transactions (rmq_txn.c): a TRAN_MSG=true send is a half message */
     int txn = props && remoting_props_find((const uint8_t *)props, plen,
                                            REMOTING_PROP_TRAN_MSG, &v) &&
@@ -676,6 +722,9 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
     buf_writer half_props;
     buf_writer_init(&half_props, 0, 0);
     if (txn) {
+        /* the half message is never parked (RocketMQ applies a delay level
+         * when the committed copy is written) */
+        dmode = 0;
         const char *pg = rmq_ext_str2(c, req, "a", "producerGroup");
         char why[160];
         buf_writer_init(&half_props, plen + 128, 0);
@@ -730,10 +779,15 @@ static void handle_send(rconn *c, const remoting_header *req, buf_view body)
             buf_write_raw(&ids, msgid, strlen(msgid));
         }
     } else {
-        rc = rmq_store_message(b, &c->peer_host, q,
-                               (const uint8_t *)props, plen, body,
-                               flag, sys_flag, born, reconsume, &res,
-                               uniq_text);
+        rc = dmode > 0
+                 ? delay_park(b, &c->peer_host, tname, qid, dmode, dlevel,
+                              ddue, (const uint8_t *)props, plen, NULL, 0,
+                              body, flag, sys_flag, born, reconsume, &res,
+                              uniq_text)
+                 : rmq_store_message(b, &c->peer_host, q,
+                                     (const uint8_t *)props, plen, body,
+                                     flag, sys_flag, born, reconsume, &res,
+                                     uniq_text);
         if (rc == 0 && txn)
             rmq_txn_half_stored(b, &res, (const uint8_t *)props, plen);
         if (rc == 0) {
@@ -1053,6 +1107,10 @@ static int handle_pull(rconn *c, const remoting_header *req,
     remoting_ext_get_i64(req, "commitOffset", &commit);
     remoting_ext_get_i64(req, "suspendTimeoutMillis", &suspend);
     topic *t = topics_find(b->topics, tname, strlen(tname));
+    /* a group's retry topic exists as soon as anyone reads it */
+    if (!t && !strncmp(tname, RETRY_TOPIC_PREFIX, strlen(RETRY_TOPIC_PREFIX)) &&
+        rmq_valid_topic(tname) && retry_ensure_topic(b, tname) == 0)
+        t = topics_find(b->topics, tname, strlen(tname));
     if (!t) {
         char remark[300];
         snprintf(remark, sizeof remark, "topic[%s] not exist, apply first "
@@ -1863,6 +1921,9 @@ static int rmq_dispatch_one(rconn *c, const uint8_t *frame, size_t len,
     case REMOTING_REQ_SEND_BATCH_MESSAGE:
         handle_send(c, &req, body);
         return 0;
+    case REMOTING_REQ_CONSUMER_SEND_MSG_BACK:
+        retry_handle_send_back(c, &req);
+        return 0;
     case REMOTING_REQ_PULL_MESSAGE:
     case REMOTING_REQ_LITE_PULL_MESSAGE:
         return handle_pull(c, &req, frame, len, first);
@@ -2269,7 +2330,8 @@ int rmq_start(broker *b, char *err, size_t errlen)
         if (!R->listeners[1])
             log_warn("rmq", NULL, "old VIP port: %s", e2);
     }
-    if (rmq_txn_start(b, err, errlen) != 0)
+    if (delay_start(b, err, errlen) != 0 ||
+        rmq_txn_start(b, err, errlen) != 0)
         return -1;
     R->tick = event_new(b->base, -1, EV_PERSIST, rmq_tick_cb, NULL);
     struct timeval sec = {1, 0};
@@ -2283,6 +2345,7 @@ void rmq_stop(broker *b)
     (void)b;
     if (!R)
         return;
+    delay_stop(b);
     for (int i = 0; i < 2; i++)
         if (R->listeners[i])
             evconnlistener_free(R->listeners[i]);

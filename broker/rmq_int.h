@@ -163,6 +163,17 @@ int rmq_store_message_ex(broker *b, const remoting_host *born_host,
                          int64_t prepared_txn_offset,
                          store_append_result *res, char *uniq_text);
 
+/* All of it: also keeping a record key (Kafka's; NULL = none) and, when
+ * tag_hash_override is set, putting that in the ConsumeQueue entry instead
+ * of the TAGS hash (the schedule topic keeps delivery times there). */
+int rmq_store_message_full(broker *b, const remoting_host *born_host,
+                           store_queue *q, const uint8_t *props,
+                           size_t plen, buf_view body, int32_t flag,
+                           int32_t sys_flag, int64_t born, int32_t reconsume,
+                           int64_t prepared_txn_offset, const uint8_t *key,
+                           size_t key_len, const int64_t *tag_hash_override,
+                           store_append_result *res, char *uniq_text);
+
 /* Registers with the name servers now (after a topic change). */
 void rmq_register(void);
 

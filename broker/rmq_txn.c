@@ -49,6 +49,7 @@
  * waits (logged once per run).
  * @locality: event loop thread.
  */
+#include "rmq_schedule.h"
 #include "rmq_txn.h"
 
 #include <event2/buffer.h>
@@ -586,11 +587,27 @@ static int commit_half(broker *b, const store_record *rec, char *why,
     char uniq[80];
     int32_t sys_flag = (rec->sys_flag & ~REMOTING_SYSFLAG_TRANSACTION_MASK) |
                        REMOTING_SYSFLAG_TRANSACTION_COMMIT;
-    int rc = rmq_store_message_ex(
-        b, &born, q, pw.p, pw.len,
-        (buf_view){rec->body, rec->body_len, 0}, rec->flag, sys_flag,
-        rec->born_timestamp, rec->reconsume_times, rec->commitlog_pos, &res,
-        uniq);
+    /* A delay asked for at send time starts at the commit, as RocketMQ
+     * does: the committed copy is parked, not made visible. */
+    int level = 0;
+    int64_t due = 0;
+    char dwhy[160];
+    int mode = delay_classify(pw.p, pw.len, rmq_now_ms(), delay_level_count(),
+                              delay_timer_max_ms(), &level, &due, dwhy,
+                              sizeof dwhy);
+    int rc;
+    if (mode > 0)
+        rc = delay_park(b, &born, t->name, qid, mode, level, due, pw.p,
+                        pw.len, NULL, 0,
+                        (buf_view){rec->body, rec->body_len, 0}, rec->flag,
+                        sys_flag, rec->born_timestamp, rec->reconsume_times,
+                        &res, uniq);
+    else
+        rc = rmq_store_message_ex(
+            b, &born, q, pw.p, pw.len,
+            (buf_view){rec->body, rec->body_len, 0}, rec->flag, sys_flag,
+            rec->born_timestamp, rec->reconsume_times, rec->commitlog_pos,
+            &res, uniq);
     buf_writer_release(&pw);
     if (rc != 0) {
         snprintf(why, whylen, "%s", store_errmsg(b->st));

@@ -60,6 +60,14 @@ typedef void (*fclient_cb)(void *arg, int err, const remoting_header *h,
  * not oneway, REQUEST_CODE_NOT_SUPPORTED for an unknown one. */
 typedef void (*fclient_notify_cb)(void *arg, const remoting_header *h);
 
+/* Other requests from the server (CHECK_TRANSACTION_STATE): addr is the
+ * connection's address, h and body valid during the call only (copy what
+ * is kept).  Returns 1 when it knew the code (the core then answers
+ * SUCCESS unless the request is oneway), 0 otherwise.  I/O thread: must
+ * not block. */
+typedef int (*fclient_server_cb)(void *arg, const char *addr,
+                                 const remoting_header *h, buf_view body);
+
 typedef struct fclient_route_broker {
     char name[128];
     char cluster[128];
@@ -109,6 +117,8 @@ struct fclient {
 
     fclient_notify_cb notify;
     void *notify_arg;
+    fclient_server_cb server_req;
+    void *server_req_arg;
 };
 
 /* conf copied (strings too); NULL + errbuf on failure. */
@@ -146,6 +156,10 @@ int fclient_closing(fclient *c);
 int fclient_check(const remoting_header *h, int32_t ok_code);
 void fclient_set_last(int32_t code, buf_view remark);
 void fclient_clear_last(void);
+
+/* The distinct master addresses of every cached route (malloc'd array of
+ * 128-byte strings; free()); the brokers a producer heartbeats. */
+int fclient_route_addrs(fclient *c, char (**out)[128]);
 
 /* Route of topic (cached conf.route_refresh_ms); *out is a malloc'd copy
  * (fclient_route_release).  FERRY_ERR_NO_ROUTE when unknown. */

@@ -158,6 +158,7 @@ void ferry_conf_init(ferry_conf *conf)
     conf->heartbeat_interval_ms = 30000;
     conf->commit_interval_ms = 5000;
     conf->route_refresh_ms = 30000;
+    conf->max_reconsume_times = -1; /* 16, orderly unlimited */
 }
 
 int64_t fclient_now_ms(void)
@@ -393,10 +394,14 @@ static int conn_frame(fconn *k, const uint8_t *frame, size_t len)
         pthread_mutex_lock(&c->mu);
         fclient_notify_cb fn = c->notify;
         void *arg = c->notify_arg;
+        fclient_server_cb sfn = c->server_req;
+        void *sarg = c->server_req_arg;
         pthread_mutex_unlock(&c->mu);
         int known = h.code == REMOTING_REQ_NOTIFY_CONSUMER_IDS_CHANGED;
         if (known && fn)
             fn(arg, &h);
+        else if (!known && sfn)
+            known = sfn(sarg, k->addr, &h, body);
         if (!(h.flag & REMOTING_FLAG_ONEWAY))
             reply_to_server(k, &h,
                             known ? REMOTING_RESP_SUCCESS
@@ -860,7 +865,7 @@ static int encode_request(fclient *c, remoting_header *h, const void *body,
     h->opaque = c->next_opaque;
     pthread_mutex_unlock(&c->mu);
     buf_writer_init(w, 256 + body_len, 0);
-    if (remoting_frame_encode(w, h, REMOTING_SERIALIZE_JSON, body,
+    if (remoting_frame_encode(w, h, REMOTING_SERIALIZE_ROCKETMQ, body,
                               body_len) != 0 ||
         w->err) {
         buf_writer_release(w);
@@ -1163,6 +1168,38 @@ int fclient_route_get(fclient *c, const char *topic, int force,
     }
     pthread_mutex_unlock(&c->mu);
     return rc;
+}
+
+int fclient_route_addrs(fclient *c, char (**out)[128])
+{
+    char(*addrs)[128] = NULL;
+    int n = 0, cap = 0;
+
+    pthread_mutex_lock(&c->mu);
+    for (froute_entry *e = c->routes; e; e = e->next) {
+        for (int i = 0; i < e->route.broker_count; i++) {
+            const char *addr = e->route.brokers[i].addr;
+            int seen = !addr[0];
+            for (int k = 0; k < n && !seen; k++)
+                seen = !strcmp(addrs[k], addr);
+            if (seen)
+                continue;
+            if (n == cap) {
+                int ncap = cap ? cap * 2 : 4;
+                char(*bigger)[128] =
+                    realloc(addrs, (size_t)ncap * sizeof(*bigger));
+                if (!bigger)
+                    goto out;
+                addrs = bigger;
+                cap = ncap;
+            }
+            snprintf(addrs[n++], 128, "%s", addr);
+        }
+    }
+out:
+    pthread_mutex_unlock(&c->mu);
+    *out = addrs;
+    return n;
 }
 
 const char *fclient_route_addr(const fclient_route *r,

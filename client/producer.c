@@ -6,7 +6,20 @@
  * A topic the name servers do not know goes to TBW102's brokers with
  * defaultTopic TBW102, as the Java producer does (the broker creates it
  * when autoCreateTopicEnable is on).
+ *
+ * Transactions (as Java's TransactionMQProducer): a half send (TRAN_MSG,
+ * PGROUP, sysFlag PREPARED), the caller's local transaction, then
+ * END_TRANSACTION oneway to the broker that stored the half message
+ * (commitLogOffset decoded from the offsetMsgId, tranStateTableOffset =
+ * the half queue offset).  The broker's CHECK_TRANSACTION_STATE arrives on
+ * the I/O thread (txn_on_request): its header and body are copied into a
+ * bounded list that the txn thread drains, calling the checker and
+ * answering END_TRANSACTION fromTransactionCheck=true on the connection's
+ * address.  The same thread heartbeats (producerDataSet = our group) every
+ * broker of every cached route, so the broker keeps a live connection of
+ * the group to send checks to.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +27,38 @@
 #include <unistd.h>
 
 #include "client_int.h"
+#include "remoting_client.h"
+
+#define TXN_CHECKS_MAX 2000
+
+/* A CHECK_TRANSACTION_STATE waiting for the txn thread. */
+typedef struct fcheck {
+    struct fcheck *next;
+    char addr[128];
+    int64_t tran_state_table_offset;
+    int64_t commit_log_offset;
+    char msg_id[128];
+    char transaction_id[128];
+    size_t body_len;
+    uint8_t body[]; /* the half message, stored layout */
+} fcheck;
 
 struct ferry_producer {
     fclient *c;
     uint32_t rr;
     uint16_t uniq_counter;
     pthread_mutex_t mu;
+
+    /* transactions (tmu guards the fields below it) */
+    ferry_txn_check_cb check_cb;
+    void *check_arg;
+    pthread_t txn_thread;
+    int txn_started;
+    pthread_mutex_t tmu;
+    pthread_cond_t tcond;
+    int txn_stopping;
+    fcheck *checks, *checks_tail;
+    int check_count;
 };
 
 typedef struct wqueue {
@@ -41,6 +80,8 @@ ferry_producer *ferry_producer_new(const ferry_conf *conf, char *errbuf,
         return NULL;
     }
     pthread_mutex_init(&p->mu, NULL);
+    pthread_mutex_init(&p->tmu, NULL);
+    pthread_cond_init(&p->tcond, NULL);
     p->uniq_counter = (uint16_t)(getpid() ^ time(NULL));
     return p;
 }
@@ -49,7 +90,21 @@ void ferry_producer_free(ferry_producer *p)
 {
     if (!p)
         return;
-    fclient_free(p->c);
+    if (p->txn_started) {
+        pthread_mutex_lock(&p->tmu);
+        p->txn_stopping = 1;
+        pthread_cond_broadcast(&p->tcond);
+        pthread_mutex_unlock(&p->tmu);
+        pthread_join(p->txn_thread, NULL);
+    }
+    fclient_free(p->c); /* no more check requests after this */
+    while (p->checks) {
+        fcheck *k = p->checks;
+        p->checks = k->next;
+        free(k);
+    }
+    pthread_cond_destroy(&p->tcond);
+    pthread_mutex_destroy(&p->tmu);
     pthread_mutex_destroy(&p->mu);
     free(p);
 }
@@ -170,11 +225,12 @@ static void make_uniq_key(ferry_producer *p, char out[64])
                            (int32_t)ms, counter, out);
 }
 
-/* Properties of msg into w (reset first); uniq receives the UNIQ_KEY. */
-static int build_props(ferry_producer *p, const ferry_msg *m, buf_writer *w,
-                       char uniq[64])
+/* Properties of msg into w (reset first); uniq receives the UNIQ_KEY.
+ * txn: a half message (TRAN_MSG, PGROUP; no delay, as Java clears it). */
+static int build_props(ferry_producer *p, const ferry_msg *m, int txn,
+                       buf_writer *w, char uniq[64])
 {
-    char delay[16];
+    char delay[24];
     w->len = 0;
     make_uniq_key(p, uniq);
     if (m->tags && *m->tags)
@@ -185,9 +241,18 @@ static int build_props(ferry_producer *p, const ferry_msg *m, buf_writer *w,
                               remoting_view(m->keys));
     remoting_props_append(w, 0, REMOTING_PROP_UNIQ_KEY, remoting_view(uniq));
     remoting_props_append(w, 0, REMOTING_PROP_WAIT, remoting_view("true"));
-    if (m->delay_level > 0) {
+    if (txn) {
+        remoting_props_append(w, 0, REMOTING_PROP_TRAN_MSG,
+                              remoting_view("true"));
+        remoting_props_append(w, 0, REMOTING_PROP_PGROUP,
+                              remoting_view(p->c->group));
+    } else if (m->delay_level > 0) {
         snprintf(delay, sizeof delay, "%d", m->delay_level);
         remoting_props_append(w, 0, REMOTING_PROP_DELAY, remoting_view(delay));
+    } else if (m->deliver_at_ms > 0) {
+        snprintf(delay, sizeof delay, "%lld", (long long)m->deliver_at_ms);
+        remoting_props_append(w, 0, REMOTING_PROP_TIMER_DELIVER_MS,
+                              remoting_view(delay));
     }
     for (int i = 0; i < m->prop_count; i++) {
         if (!m->props[i].key || !m->props[i].value)
@@ -218,8 +283,8 @@ static void sendreq_release(sendreq *s)
 }
 
 static int sendreq_build(ferry_producer *p, const ferry_msg *msgs, int n,
-                         int batch, const ferry_queue *q, int via_default,
-                         sendreq *s)
+                         int batch, int txn, const ferry_queue *q,
+                         int via_default, sendreq *s)
 {
     remoting_send_request r;
     int rc;
@@ -229,7 +294,7 @@ static int sendreq_build(ferry_producer *p, const ferry_msg *msgs, int n,
     buf_writer_init(&s->props, 128, 0);
     buf_writer_init(&s->body, 0, 0);
     if (!batch) {
-        if ((rc = build_props(p, &msgs[0], &s->props, s->uniq)) != 0)
+        if ((rc = build_props(p, &msgs[0], txn, &s->props, s->uniq)) != 0)
             return rc;
         s->raw_body = msgs[0].body;
         s->raw_len = msgs[0].body_len;
@@ -242,7 +307,7 @@ static int sendreq_build(ferry_producer *p, const ferry_msg *msgs, int n,
                 buf_writer_release(&one);
                 return FERRY_ERR_INVALID;
             }
-            if ((rc = build_props(p, &msgs[i], &one, uniq)) != 0) {
+            if ((rc = build_props(p, &msgs[i], 0, &one, uniq)) != 0) {
                 buf_writer_release(&one);
                 return rc;
             }
@@ -274,7 +339,7 @@ static int sendreq_build(ferry_producer *p, const ferry_msg *msgs, int n,
         p->c->conf.default_topic_queues > 0 ? p->c->conf.default_topic_queues
                                             : 4;
     r.queue_id = q->queue_id;
-    r.sys_flag = 0;
+    r.sys_flag = txn ? REMOTING_SYSFLAG_TRANSACTION_PREPARED : 0;
     r.born_timestamp = fclient_now_ms();
     r.flag = batch ? 0 : msgs[0].flag;
     r.properties.ptr = s->props.p;
@@ -351,8 +416,8 @@ static int msg_valid(const ferry_msg *m)
 
 /* Sync send of msgs (n > 1 or batch: SEND_BATCH_MESSAGE) to q (fixed) or
  * to queue index sel (>= 0) or round robin with retries. */
-static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n,
-                     int batch, const ferry_queue *fixed,
+static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n, int batch,
+                     int txn, const ferry_queue *fixed,
                      ferry_queue_selector sel, void *sel_arg,
                      ferry_send_result *res)
 {
@@ -412,7 +477,7 @@ static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n,
         }
         sendreq s;
         fresp resp;
-        rc = sendreq_build(p, msgs, n, batch, &target.q, via, &s);
+        rc = sendreq_build(p, msgs, n, batch, txn, &target.q, via, &s);
         if (rc == 0) {
             rc = fclient_call(p->c, target.addr, &s.h, s.raw_body, s.raw_len,
                               0, &resp);
@@ -436,7 +501,7 @@ int ferry_producer_send(ferry_producer *p, const ferry_msg *msg,
 {
     if (!p || !msg)
         return FERRY_ERR_INVALID;
-    return send_sync(p, msg, 1, 0, NULL, NULL, NULL, r);
+    return send_sync(p, msg, 1, 0, 0, NULL, NULL, NULL, r);
 }
 
 int ferry_producer_send_to(ferry_producer *p, const ferry_msg *msg,
@@ -444,7 +509,7 @@ int ferry_producer_send_to(ferry_producer *p, const ferry_msg *msg,
 {
     if (!p || !msg || !q)
         return FERRY_ERR_INVALID;
-    return send_sync(p, msg, 1, 0, q, NULL, NULL, r);
+    return send_sync(p, msg, 1, 0, 0, q, NULL, NULL, r);
 }
 
 int ferry_producer_send_select(ferry_producer *p, const ferry_msg *msg,
@@ -453,7 +518,7 @@ int ferry_producer_send_select(ferry_producer *p, const ferry_msg *msg,
 {
     if (!p || !msg || !sel)
         return FERRY_ERR_INVALID;
-    return send_sync(p, msg, 1, 0, NULL, sel, arg, r);
+    return send_sync(p, msg, 1, 0, 0, NULL, sel, arg, r);
 }
 
 int ferry_producer_send_batch(ferry_producer *p, const ferry_msg *msgs, int n,
@@ -461,7 +526,7 @@ int ferry_producer_send_batch(ferry_producer *p, const ferry_msg *msgs, int n,
 {
     if (!p || !msgs || n <= 0)
         return FERRY_ERR_INVALID;
-    return send_sync(p, msgs, n, 1, q, NULL, NULL, r);
+    return send_sync(p, msgs, n, 1, 0, q, NULL, NULL, r);
 }
 
 /* async */
@@ -505,7 +570,7 @@ static int send_nowait(ferry_producer *p, const ferry_msg *msg,
     pthread_mutex_lock(&p->mu);
     idx = (int)(p->rr++ % (uint32_t)nq);
     pthread_mutex_unlock(&p->mu);
-    rc = sendreq_build(p, msg, 1, 0, &qs[idx].q, via, &s);
+    rc = sendreq_build(p, msg, 1, 0, 0, &qs[idx].q, via, &s);
     if (rc == 0 && cb) {
         ctx = calloc(1, sizeof *ctx);
         if (!ctx) {
@@ -539,4 +604,266 @@ int ferry_producer_send_async(ferry_producer *p, const ferry_msg *msg,
 int ferry_producer_send_oneway(ferry_producer *p, const ferry_msg *msg)
 {
     return send_nowait(p, msg, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* transactions                                                        */
+/* ------------------------------------------------------------------ */
+
+static int32_t txn_code(ferry_txn_state st)
+{
+    switch (st) {
+    case FERRY_TXN_COMMIT:
+        return REMOTING_SYSFLAG_TRANSACTION_COMMIT;
+    case FERRY_TXN_ROLLBACK:
+        return REMOTING_SYSFLAG_TRANSACTION_ROLLBACK;
+    default:
+        return REMOTING_SYSFLAG_TRANSACTION_NOT;
+    }
+}
+
+/* END_TRANSACTION, oneway, to addr.  Calling thread (may connect). */
+static int txn_end(ferry_producer *p, const char *addr, int64_t tso,
+                   int64_t clo, ferry_txn_state st, const char *msg_id,
+                   const char *txn_id, int from_check)
+{
+    remoting_header h;
+    wire_arena a;
+    int rc;
+
+    wire_arena_init(&a, 0, 0);
+    fclient_request_init(p->c, &h, REMOTING_REQ_END_TRANSACTION);
+    remoting_ext_add_str(&h, &a, "producerGroup", p->c->group);
+    remoting_ext_add_i64(&h, &a, "tranStateTableOffset", tso);
+    remoting_ext_add_i64(&h, &a, "commitLogOffset", clo);
+    remoting_ext_add_i64(&h, &a, "commitOrRollback", txn_code(st));
+    remoting_ext_add_str(&h, &a, "fromTransactionCheck",
+                         from_check ? "true" : "false");
+    remoting_ext_add_str(&h, &a, "msgId", msg_id);
+    if (txn_id && *txn_id)
+        remoting_ext_add_str(&h, &a, "transactionId", txn_id);
+    rc = fclient_send(p->c, addr, &h, NULL, 0, 0, 1, NULL, NULL);
+    wire_arena_release(&a);
+    return rc;
+}
+
+/* HEART_BEAT naming our group as a producer to every routed broker (txn
+ * thread). */
+static void txn_heartbeat(ferry_producer *p)
+{
+    remoting_heartbeat hb;
+    buf_view group = remoting_view(p->c->group);
+    buf_writer w;
+    char(*addrs)[128] = NULL;
+    int n;
+
+    memset(&hb, 0, sizeof hb);
+    hb.client_id = remoting_view(p->c->client_id);
+    hb.producer_groups = &group;
+    hb.producer_count = 1;
+    buf_writer_init(&w, 256, 0);
+    if (remoting_heartbeat_encode(&w, &hb) != 0) {
+        buf_writer_release(&w);
+        return;
+    }
+    /* TBW102's brokers too, as Java's producer keeps that route: a
+     * producer that has not sent yet can still answer check-backs for
+     * its group's older transactions */
+    fclient_route tbw;
+    if (fclient_route_get(p->c, "TBW102", 0, &tbw) == 0)
+        fclient_route_release(&tbw);
+    n = fclient_route_addrs(p->c, &addrs);
+    for (int i = 0; i < n; i++) {
+        remoting_header h;
+        fresp resp;
+        fclient_request_init(p->c, &h, REMOTING_REQ_HEART_BEAT);
+        if (fclient_call(p->c, addrs[i], &h, w.p, w.len, 0, &resp) == 0)
+            fresp_release(&resp);
+    }
+    free(addrs);
+    buf_writer_release(&w);
+}
+
+/* One check-back: decode the half message, ask the checker, answer. */
+static void txn_check_run(ferry_producer *p, const fcheck *k)
+{
+    ferry_msg_list list;
+    const char *pg, *uniq;
+    ferry_txn_state st;
+
+    if (fclient_msgs_decode(k->body, k->body_len, "", NULL, &list) != 0)
+        return;
+    if (list.count != 1) {
+        ferry_msg_list_free(&list);
+        return;
+    }
+    /* a check for another group's transaction is not ours to answer */
+    pg = ferry_rmsg_property(list.msgs[0], REMOTING_PROP_PGROUP);
+    if (pg && strcmp(pg, p->c->group) != 0) {
+        ferry_msg_list_free(&list);
+        return;
+    }
+    st = p->check_cb(p, list.msgs[0], p->check_arg);
+    uniq = ferry_rmsg_property(list.msgs[0], REMOTING_PROP_UNIQ_KEY);
+    txn_end(p, k->addr, k->tran_state_table_offset, k->commit_log_offset, st,
+            uniq ? uniq : k->msg_id, k->transaction_id, 1);
+    ferry_msg_list_free(&list);
+}
+
+static void *txn_main(void *arg)
+{
+    ferry_producer *p = arg;
+    int64_t next_hb = 0;
+
+    pthread_mutex_lock(&p->tmu);
+    while (!p->txn_stopping) {
+        fcheck *k = p->checks;
+        if (k) {
+            p->checks = k->next;
+            if (!p->checks)
+                p->checks_tail = NULL;
+            p->check_count--;
+            pthread_mutex_unlock(&p->tmu);
+            txn_check_run(p, k);
+            free(k);
+            pthread_mutex_lock(&p->tmu);
+            continue;
+        }
+        int64_t now = fclient_now_ms();
+        if (now >= next_hb) {
+            pthread_mutex_unlock(&p->tmu);
+            txn_heartbeat(p);
+            next_hb = fclient_now_ms() + p->c->conf.heartbeat_interval_ms;
+            pthread_mutex_lock(&p->tmu);
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t wait = next_hb - now;
+        ts.tv_sec += wait / 1000;
+        ts.tv_nsec += (wait % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (!p->checks && !p->txn_stopping)
+            pthread_cond_timedwait(&p->tcond, &p->tmu, &ts);
+    }
+    pthread_mutex_unlock(&p->tmu);
+    return NULL;
+}
+
+static void copy_ext(const remoting_header *h, const char *key, char *dst,
+                     size_t cap)
+{
+    buf_view v = {NULL, 0, 1};
+    remoting_ext_find(h, key, &v);
+    fclient_copy(dst, cap, v);
+}
+
+/* CHECK_TRANSACTION_STATE (I/O thread): copy and hand to the txn thread. */
+static int txn_on_request(void *arg, const char *addr, const remoting_header *h,
+                          buf_view body)
+{
+    ferry_producer *p = arg;
+    fcheck *k;
+
+    if (h->code != REMOTING_REQ_CHECK_TRANSACTION_STATE)
+        return 0;
+    if (body.is_null || !body.ptr)
+        body.len = 0;
+    k = malloc(sizeof *k + body.len);
+    if (!k)
+        return 1;
+    memset(k, 0, sizeof *k);
+    snprintf(k->addr, sizeof k->addr, "%s", addr);
+    if (remoting_ext_get_i64(h, "tranStateTableOffset",
+                             &k->tran_state_table_offset) != 0 ||
+        remoting_ext_get_i64(h, "commitLogOffset", &k->commit_log_offset) !=
+            0) {
+        free(k);
+        return 1;
+    }
+    copy_ext(h, "msgId", k->msg_id, sizeof k->msg_id);
+    copy_ext(h, "transactionId", k->transaction_id, sizeof k->transaction_id);
+    k->body_len = body.len;
+    if (body.len)
+        memcpy(k->body, body.ptr, body.len);
+    pthread_mutex_lock(&p->tmu);
+    if (p->check_count >= TXN_CHECKS_MAX || p->txn_stopping) {
+        pthread_mutex_unlock(&p->tmu);
+        free(k); /* the broker asks again at its next run */
+        return 1;
+    }
+    if (p->checks_tail)
+        p->checks_tail->next = k;
+    else
+        p->checks = k;
+    p->checks_tail = k;
+    p->check_count++;
+    pthread_cond_signal(&p->tcond);
+    pthread_mutex_unlock(&p->tmu);
+    return 1;
+}
+
+int ferry_producer_set_txn_checker(ferry_producer *p, ferry_txn_check_cb cb,
+                                   void *arg)
+{
+    if (!p || !cb)
+        return FERRY_ERR_INVALID;
+    if (p->txn_started)
+        return FERRY_ERR_STATE;
+    p->check_cb = cb;
+    p->check_arg = arg;
+    if (p->c->conf.heartbeat_interval_ms <= 0)
+        p->c->conf.heartbeat_interval_ms = 30000;
+    if (pthread_create(&p->txn_thread, NULL, txn_main, p) != 0)
+        return FERRY_ERR_NOMEM;
+    p->txn_started = 1;
+    pthread_mutex_lock(&p->c->mu);
+    p->c->server_req = txn_on_request;
+    p->c->server_req_arg = p;
+    pthread_mutex_unlock(&p->c->mu);
+    return 0;
+}
+
+int ferry_producer_send_txn(ferry_producer *p, const ferry_msg *msg,
+                            ferry_txn_execute_cb execute, void *arg,
+                            ferry_send_result *r, ferry_txn_state *state)
+{
+    ferry_send_result tmp;
+    ferry_txn_state st = FERRY_TXN_ROLLBACK;
+    remoting_host host;
+    int64_t clo = -1;
+    char addr[128] = "";
+    int rc;
+
+    if (state)
+        *state = FERRY_TXN_UNKNOWN;
+    if (!p || !msg || !execute)
+        return FERRY_ERR_INVALID;
+    if (!p->txn_started)
+        return FERRY_ERR_STATE;
+    if (!r)
+        r = &tmp;
+    rc = send_sync(p, msg, 1, 0, 1, NULL, NULL, NULL, r);
+    if (rc != 0)
+        return rc;
+    if (r->status == FERRY_SEND_OK)
+        st = execute(p, msg, r, arg);
+    if (state)
+        *state = st;
+    /* where to end it: the half message's broker (its route), else the
+     * store host inside the offsetMsgId */
+    if (remoting_offset_msgid_decode(r->offset_msg_id, strlen(r->offset_msg_id),
+                                     &host, &clo) != 0)
+        return 0; /* no offset to name: the check-back decides */
+    if (fclient_queue_addr(p->c, &r->queue, addr, sizeof addr) != 0) {
+        char ip[64];
+        if (!host.is_v6 && inet_ntop(AF_INET, host.ip, ip, sizeof ip))
+            snprintf(addr, sizeof addr, "%s:%d", ip, (int)host.port);
+    }
+    if (addr[0])
+        txn_end(p, addr, r->queue_offset, clo, st, r->msg_id, r->msg_id, 0);
+    return 0;
 }

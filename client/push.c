@@ -35,6 +35,17 @@
  * at every rebalance pass (the broker's lock lasts 60 s), UNLOCK_BATCH_MQ
  * after its offset is committed on drop and at shutdown.
  *
+ * Retry (CLUSTERING, not orderly): a batch the callback answers
+ * FERRY_CONSUME_LATER is sent back message by message
+ * (CONSUMER_SEND_MSG_BACK, delayLevel 0: the broker stores it in
+ * %RETRY%<group> through delay level 3 + reconsumeTimes, or in %DLQ%<group>
+ * past maxReconsumeTimes) on the consume thread; what the broker took back
+ * counts as consumed, what it did not is redelivered locally after 1 s with
+ * reconsume_times + 1 (Java's fallback is to send it to %RETRY% itself).
+ * CLUSTERING members subscribe %RETRY%<group> ("*") on their own, as Java
+ * does; its messages are handed over with their original topic
+ * (RETRY_TOPIC).  BROADCASTING and orderly keep the local redelivery.
+ *
  * Rebalancing (CLUSTERING): the group's client ids from a broker, sorted;
  * the topic's read queues sorted by broker name and id; this member takes
  * its slice as Java's AllocateMessageQueueAveragely does.  BROADCASTING
@@ -55,11 +66,14 @@
 #define FLOW_CONTROL_DELAY_MS 50
 #define RETRY_DELAY_MS        1000
 
+#define MAX_SUBS 16
+
 typedef struct fsub {
     char *topic;
     char *expr;
     ftag_filter tf;
     int64_t version;
+    int is_retry; /* %RETRY%<group>, subscribed by start (CLUSTERING) */
 } fsub;
 
 typedef struct fpq fpq;
@@ -98,7 +112,7 @@ struct ferry_push_consumer {
     fclient *c;
     ferry_conf conf;
     char *offset_path;
-    fsub subs[16];
+    fsub subs[MAX_SUBS + 1]; /* + the retry topic */
     int sub_count;
     ferry_consume_cb cb;
     void *cb_arg;
@@ -107,7 +121,9 @@ struct ferry_push_consumer {
     pthread_cond_t work_cond;
     pthread_cond_t service_cond;
     int started, stopping, need_rebalance;
-    int64_t rebalance_soon; /* orderly: a lock was refused, try again */
+    int64_t rebalance_soon; /* a lock was refused, or the retry topic has
+                               no route yet: try again */
+    int64_t started_ms;
     pthread_t service;
     pthread_t *workers;
     int worker_count;
@@ -258,6 +274,16 @@ static void pull_done(void *arg, int err, const remoting_header *h,
     memset(&r, 0, sizeof r);
     if (rc == 0)
         rc = fpull_result(h, body, pq->q.broker_name, &pq->sub->tf, &r);
+    if (rc == 0 && pq->sub->is_retry) {
+        /* redeliveries: under the topic they were first sent to */
+        for (int i = 0; i < r.msgs.count; i++) {
+            ferry_rmsg *m = r.msgs.msgs[i];
+            const char *orig =
+                ferry_rmsg_property(m, REMOTING_PROP_RETRY_TOPIC);
+            if (orig && *orig && !strcmp(m->topic, pq->q.topic))
+                m->topic = orig;
+        }
+    }
     pthread_mutex_lock(&pc->mu);
     if (pq->dropped || pc->stopping || err == FERRY_ERR_STATE) {
         chain_end(pq);
@@ -414,6 +440,86 @@ static fbatch *take_batch(ferry_push_consumer *pc)
     return NULL;
 }
 
+/* conf.max_reconsume_times, or Java's meaning of -1: 16, unlimited when
+ * orderly (INT32_MAX). */
+static int32_t max_reconsume(const ferry_push_consumer *pc)
+{
+    if (pc->conf.max_reconsume_times >= 0)
+        return pc->conf.max_reconsume_times;
+    return pc->conf.orderly ? INT32_MAX : 16;
+}
+
+/* Does a LATER batch go back to the broker?  CLUSTERING only; orderly only
+ * once a message has used up its retries (then to the DLQ). */
+static int uses_send_back(const ferry_push_consumer *pc)
+{
+    return pc->conf.model == FERRY_CLUSTERING &&
+           (!pc->conf.orderly || max_reconsume(pc) != INT32_MAX);
+}
+
+/* CONSUMER_SEND_MSG_BACK for m, to the broker it came from (delay_level 0:
+ * the broker's 3 + reconsumeTimes; -1: the DLQ at once).  Consume thread;
+ * 0 when the broker took it. */
+static int send_back(ferry_push_consumer *pc, const fpq *pq,
+                     const ferry_rmsg *m, int delay_level)
+{
+    remoting_header h;
+    wire_arena a;
+    fresp resp;
+    int rc;
+
+    wire_arena_init(&a, 0, 0);
+    fclient_request_init(pc->c, &h, REMOTING_REQ_CONSUMER_SEND_MSG_BACK);
+    remoting_ext_add_i64(&h, &a, "offset", m->commitlog_offset);
+    remoting_ext_add_str(&h, &a, "group", pc->c->group);
+    remoting_ext_add_i64(&h, &a, "delayLevel", delay_level);
+    remoting_ext_add_str(&h, &a, "originMsgId", m->msg_id);
+    remoting_ext_add_str(&h, &a, "originTopic", m->topic);
+    remoting_ext_add_str(&h, &a, "unitMode", "false");
+    remoting_ext_add_i64(&h, &a, "maxReconsumeTimes", max_reconsume(pc));
+    remoting_ext_add_str(&h, &a, "bname", pq->q.broker_name);
+    rc = fclient_call(pc->c, pq->addr, &h, NULL, 0, 0, &resp);
+    wire_arena_release(&a);
+    if (rc != 0)
+        return rc;
+    rc = fclient_check(&resp.h, REMOTING_RESP_SUCCESS);
+    fresp_release(&resp);
+    return rc;
+}
+
+/* Send back the messages of b after a LATER (mu not held; b is ours while
+ * pq->busy): every one (concurrently), or, orderly, those that used up
+ * their retries, straight to the DLQ (as Java's orderly consumer does once
+ * reconsumeTimes reaches the maximum).  Those the broker took leave the
+ * batch. */
+static void send_back_batch(ferry_push_consumer *pc, fbatch *b)
+{
+    int kept = 0, n = b->msgs.count;
+    ferry_rmsg **gone = malloc((size_t)n * sizeof(*gone));
+    int ngone = 0, orderly = pc->conf.orderly;
+    int32_t max = max_reconsume(pc);
+
+    if (!gone)
+        return;
+    for (int i = 0; i < n; i++) {
+        ferry_rmsg *m = b->msgs.msgs[i];
+        if ((!orderly || m->reconsume_times >= max) &&
+            send_back(pc, b->pq, m, orderly ? -1 : 0) == 0)
+            gone[ngone++] = m;
+        else
+            b->msgs.msgs[kept++] = m;
+    }
+    pthread_mutex_lock(&pc->mu);
+    b->msgs.count = kept;
+    b->pq->cached -= ngone;
+    if (kept)
+        b->first = b->msgs.msgs[0]->queue_offset;
+    pthread_mutex_unlock(&pc->mu);
+    for (int i = 0; i < ngone; i++)
+        fclient_rmsg_free(gone[i]);
+    free(gone);
+}
+
 static void *consume_main(void *arg)
 {
     ferry_push_consumer *pc = arg;
@@ -437,9 +543,13 @@ static void *consume_main(void *arg)
             ferry_consume_status st;
             pthread_mutex_unlock(&pc->mu);
             st = pc->cb(pc, b->msgs.msgs, b->msgs.count, pc->cb_arg);
+            if (st != FERRY_CONSUME_SUCCESS && uses_send_back(pc))
+                send_back_batch(pc, b);
             pthread_mutex_lock(&pc->mu);
-            if (st == FERRY_CONSUME_SUCCESS)
+            if (st == FERRY_CONSUME_SUCCESS || b->msgs.count == 0)
                 break;
+            for (int i = 0; i < b->msgs.count; i++)
+                b->msgs.msgs[i]->reconsume_times++;
             /* RECONSUME_LATER: the same messages again after a second
              * (the queue waits meanwhile when orderly) */
             struct timespec ts;
@@ -627,7 +737,7 @@ static int broker_addrs(ferry_push_consumer *pc, char (**out)[128])
 
 static void heartbeat(ferry_push_consumer *pc)
 {
-    remoting_subscription subs[16];
+    remoting_subscription subs[MAX_SUBS + 1];
     remoting_consumer_data cd;
     remoting_heartbeat hb;
     buf_writer w;
@@ -880,8 +990,13 @@ static void rebalance_topic(ferry_push_consumer *pc, fsub *sub)
     int nq = 0, nmine = 0;
     fclient_route r;
 
-    if (fclient_read_queues(pc->c, sub->topic, 0, &qs, &nq) != 0)
+    if (fclient_read_queues(pc->c, sub->topic, 0, &qs, &nq) != 0) {
+        /* the broker creates the retry topic at our first heartbeat; its
+         * route may need a moment: look again soon, for a while */
+        if (sub->is_retry && mono_now() - pc->started_ms < 30000)
+            pc->rebalance_soon = mono_now() + RETRY_DELAY_MS;
         return;
+    }
     if (pc->conf.model == FERRY_BROADCASTING) {
         mine = qs;
         nmine = nq;
@@ -1191,7 +1306,7 @@ int ferry_push_consumer_subscribe(ferry_push_consumer *pc, const char *topic,
             return 0;
         }
     }
-    if (pc->sub_count == (int)(sizeof pc->subs / sizeof pc->subs[0]))
+    if (pc->sub_count == MAX_SUBS)
         return FERRY_ERR_INVALID;
     s = &pc->subs[pc->sub_count];
     s->topic = strdup(topic);
@@ -1220,6 +1335,14 @@ int ferry_push_consumer_set_callback(ferry_push_consumer *pc,
     return 0;
 }
 
+static int has_retry_sub(const ferry_push_consumer *pc)
+{
+    for (int i = 0; i < pc->sub_count; i++)
+        if (pc->subs[i].is_retry)
+            return 1;
+    return 0;
+}
+
 int ferry_push_consumer_start(ferry_push_consumer *pc)
 {
     if (!pc || !pc->cb || pc->sub_count == 0)
@@ -1228,10 +1351,29 @@ int ferry_push_consumer_start(ferry_push_consumer *pc)
         return FERRY_ERR_STATE;
     for (int i = 0; i < pc->sub_count; i++) {
         fclient_route r;
+        if (pc->subs[i].is_retry)
+            continue; /* created by the broker at our heartbeat */
         int rc = fclient_route_get(pc->c, pc->subs[i].topic, 0, &r);
         if (rc != 0)
             return rc;
         fclient_route_release(&r);
+    }
+    if (pc->conf.model == FERRY_CLUSTERING && !has_retry_sub(pc)) {
+        fsub *s = &pc->subs[pc->sub_count];
+        char topic[300];
+        snprintf(topic, sizeof topic, "%%RETRY%%%s", pc->c->group);
+        s->topic = strdup(topic);
+        s->expr = strdup("*");
+        if (!s->topic || !s->expr) {
+            free(s->topic);
+            free(s->expr);
+            memset(s, 0, sizeof(*s));
+            return FERRY_ERR_NOMEM;
+        }
+        ftag_filter_parse(s->expr, &s->tf);
+        s->version = fclient_now_ms();
+        s->is_retry = 1;
+        pc->sub_count++;
     }
     pc->workers = calloc((size_t)pc->conf.consume_threads, sizeof(pthread_t));
     if (!pc->workers)
@@ -1241,6 +1383,7 @@ int ferry_push_consumer_start(ferry_push_consumer *pc)
     pc->c->notify_arg = pc;
     pthread_mutex_unlock(&pc->c->mu);
     pc->started = 1;
+    pc->started_ms = mono_now();
     for (int i = 0; i < pc->conf.consume_threads; i++) {
         if (pthread_create(&pc->workers[i], NULL, consume_main, pc) != 0)
             break;
@@ -1324,7 +1467,7 @@ int ferry_push_consumer_assigned(ferry_push_consumer *pc)
         return 0;
     pthread_mutex_lock(&pc->mu);
     for (fpq *pq = pc->pqs; pq; pq = pq->next)
-        n++;
+        n += !pq->sub->is_retry;
     pthread_mutex_unlock(&pc->mu);
     return n;
 }

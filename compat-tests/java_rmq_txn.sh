@@ -77,6 +77,15 @@ for iso in read_committed read_uncommitted; do
         fail "kcat $iso while transactions are pending: got [$got], want the 5 committed"
     say "kcat $iso sees only the 5 committed messages while 7 are pending"
 done
+# naming the half topic does not help a Kafka client: it is not there
+half=$(timeout 30 kcat -b "$kb" -t RMQ_SYS_TRANS_HALF_TOPIC -C -e -q \
+    -f '%s\n' 2>&1 || true)
+if grep -q "^unknown-" <<<"$half"; then
+    fail "kcat read half messages from RMQ_SYS_TRANS_HALF_TOPIC by name"
+fi
+grep -qi "unknown topic\|Unknown_Topic" <<<"$half" ||
+    fail "kcat on RMQ_SYS_TRANS_HALF_TOPIC: expected an unknown-topic error, got [$half]"
+say "kcat naming RMQ_SYS_TRANS_HALF_TOPIC gets unknown topic"
 touch "$d1/go"
 java_end "$d1" outcomes
 want8=$( (printf 'commit-%d\n' 0 1 2 3 4; printf 'unknown-%d\n' 0 1 2) | sort)

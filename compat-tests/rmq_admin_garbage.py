@@ -117,7 +117,7 @@ if got != 0 or b"4611686018427387904" in body:
 got, _ = call(frame(208, 4, {"consumerGroup": "gg"}))
 if got != 26:
     FAILS.append("a dry run created group gg (consume stats %r)" % got)
-got, body = call(frame(60001, 5))
+got, body = call(frame(30001, 5))
 if got != 0 or b"pendingList" not in body:
     FAILS.append("pending transactions: %r %r" % (got, body[:100]))
 # an orderly member's locked queues are its known assignment

@@ -16,7 +16,9 @@
 #     fields and a body in the stored-record layout naming the real topic
 #     and queue. One more half is left pending; STATE keeps the offsets.
 #   after (the broker was restarted): a commit of the rolled-back one is
-#     still ignored (the op log survived), the pending one commits.
+#     still ignored (the op log survived), the pending one commits; a half
+#     sent with DELAY=1 stays invisible until committed and becomes visible
+#     about 1 s after the commit, not at once.
 import json
 import os
 import socket
@@ -75,11 +77,13 @@ def props(d):
     return "".join("%s\x01%s\x02" % kv for kv in d.items())
 
 
-def send_half(s, uniq, group="pg_proto", topic=TOPIC):
+def send_half(s, uniq, group="pg_proto", topic=TOPIC, more=None):
+    p = {"TRAN_MSG": "true", "PGROUP": group, "UNIQ_KEY": uniq,
+         "WAIT": "true", "TAGS": "T"}
+    p.update(more or {})
     ext = {"a": group, "b": topic, "c": "TBW102", "d": "4", "e": "0",
            "f": "4", "g": str(int(time.time() * 1000)), "h": "0",
-           "i": props({"TRAN_MSG": "true", "PGROUP": group,
-                       "UNIQ_KEY": uniq, "WAIT": "true", "TAGS": "T"}),
+           "i": props(p),
            "j": "0", "k": "false", "m": "false"}
     h, _ = call(s, 310, ext, b"body-" + uniq.encode())
     e = h.get("extFields", {})
@@ -231,6 +235,21 @@ else:
           max_offset(s) == 3, max_offset(s))
     check("and only once", end(s, *st["pending"], 8) == 0 and
           max_offset(s) == 3)
+    # a delay asked for at send time starts at the commit (level 1 = 1 s)
+    code, tsod, clod = send_half(s, "UNIQDELAY", more={"DELAY": "1"})
+    check("a delayed half is stored", code == 0, code)
+    time.sleep(1.5)
+    check("still invisible before its commit", max_offset(s) == 3,
+          max_offset(s))
+    committed_at = time.time()
+    check("delayed half commits", end(s, tsod, clod, 8) == 0)
+    check("not visible at once after the commit", max_offset(s) == 3,
+          max_offset(s))
+    while max_offset(s) == 3 and time.time() - committed_at < 10:
+        time.sleep(0.05)
+    waited = time.time() - committed_at
+    check("visible about 1 s after the commit (%.2f s)" % waited,
+          max_offset(s) == 4 and waited >= 0.9, (max_offset(s), waited))
 s.close()
 print("rmq txn proto %s: %d failed" % (PHASE, len(FAILS)))
 sys.exit(1 if FAILS else 0)

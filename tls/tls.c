@@ -270,27 +270,34 @@ static SSL_CTX *tls_ctx_base(const SSL_METHOD *method, const tls_config *cfg,
 /* Public API                                                               */
 /* ------------------------------------------------------------------------ */
 
-int tls_mode_parse(const char *s, int *out)
-{
-    static const struct {
-        const char *name;
-        int value;
-    } names[] = {
-        {"disabled", TLS_MODE_DISABLED},
-        {"permissive", TLS_MODE_PERMISSIVE},
-        {"enforcing", TLS_MODE_ENFORCING},
-    };
-    size_t i;
+/* A name -> value table, matched without regard to case. */
+typedef struct tls_name {
+    const char *name;
+    int value;
+} tls_name;
 
+static int tls_name_lookup(const tls_name *names, size_t n, const char *s,
+                           int *out)
+{
     if (s == NULL)
         return TLS_ERR;
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (size_t i = 0; i < n; i++) {
         if (strcasecmp(s, names[i].name) == 0) {
             *out = names[i].value;
             return TLS_OK;
         }
     }
     return TLS_ERR;
+}
+
+int tls_mode_parse(const char *s, int *out)
+{
+    static const tls_name names[] = {
+        {"disabled", TLS_MODE_DISABLED},
+        {"permissive", TLS_MODE_PERMISSIVE},
+        {"enforcing", TLS_MODE_ENFORCING},
+    };
+    return tls_name_lookup(names, sizeof names / sizeof names[0], s, out);
 }
 
 const char *tls_mode_name(int mode)
@@ -307,10 +314,7 @@ const char *tls_mode_name(int mode)
 
 int tls_client_auth_parse(const char *s, int *out)
 {
-    static const struct {
-        const char *name;
-        int value;
-    } names[] = {
+    static const tls_name names[] = {
         {"none", TLS_CLIENT_AUTH_NONE},
         {"false", TLS_CLIENT_AUTH_NONE},
         {"requested", TLS_CLIENT_AUTH_REQUESTED},
@@ -319,17 +323,7 @@ int tls_client_auth_parse(const char *s, int *out)
         {"require", TLS_CLIENT_AUTH_REQUIRED},
         {"true", TLS_CLIENT_AUTH_REQUIRED},
     };
-    size_t i;
-
-    if (s == NULL)
-        return TLS_ERR;
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (strcasecmp(s, names[i].name) == 0) {
-            *out = names[i].value;
-            return TLS_OK;
-        }
-    }
-    return TLS_ERR;
+    return tls_name_lookup(names, sizeof names / sizeof names[0], s, out);
 }
 
 SSL_CTX *tls_server_ctx_new(const tls_config *cfg, char *err, size_t errlen)

@@ -45,10 +45,15 @@
 #include "remoting_body.h"
 #include "wire_arena.h"
 
-/* Ferry's own request code: the pending (half, undecided) transactions of
- * a broker.  No header; answer body remoting_pending_txn_encode.  Outside
- * RocketMQ's code space (which stops below 10000). */
-#define REMOTING_REQ_FERRY_GET_PENDING_TXN 60001
+/* Ferry's own request codes, in the int16 range RocketMQ's binary
+ * (ROCKETMQ) header can carry and outside the codes RocketMQ uses:
+ *   30001  the pending (half, undecided) transactions of a broker; no
+ *          header; answer body remoting_pending_txn_encode;
+ *   30002  re-send the dead letter at CommitLog position "offset" to its
+ *          original topic (RETRY_TOPIC); answer extFields msgId,
+ *          offsetMsgId, topic, queueId, queueOffset. */
+#define REMOTING_REQ_FERRY_GET_PENDING_TXN 30001
+#define REMOTING_REQ_FERRY_DLQ_RESEND      30002
 
 /*
  * Rewrites every object key that is itself a JSON object ({..}:) into a

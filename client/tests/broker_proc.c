@@ -73,6 +73,8 @@ int port_open(int port)
 
 static int spawn(broker_proc *b, const char *binary);
 
+const char *const *broker_proc_extra_args;
+
 int broker_proc_start(broker_proc *b, const char *binary)
 {
     const char *tmp = getenv("TMPDIR");
@@ -114,9 +116,22 @@ static int spawn(broker_proc *b, const char *binary)
             dup2(fd, 2);
             close(fd);
         }
-        execl(binary, binary, "--standalone", a_store, a_listeners, a_listen,
-              a_ns, "--mappedFileSizeCommitLog=4194304", "--logLevel=info",
-              "--auto.create.topics.enable=true", (char *)NULL);
+        const char *argv[64] = {binary,
+                                "--standalone",
+                                a_store,
+                                a_listeners,
+                                a_listen,
+                                a_ns,
+                                "--mappedFileSizeCommitLog=4194304",
+                                "--logLevel=info",
+                                "--auto.create.topics.enable=true"};
+        int argc = 9;
+        for (int i = 0;
+             broker_proc_extra_args && broker_proc_extra_args[i] && argc < 63;
+             i++)
+            argv[argc++] = broker_proc_extra_args[i];
+        argv[argc] = NULL;
+        execv(binary, (char *const *)argv);
         _exit(127);
     }
     for (int i = 0; i < 150; i++) { /* 15 s */

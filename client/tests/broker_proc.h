@@ -17,6 +17,10 @@ typedef struct broker_proc {
     int starts;
 } broker_proc;
 
+/* More broker arguments for the next starts ("--key=value" strings, NULL
+ * terminated, or NULL): short delay levels or check intervals. */
+extern const char *const *broker_proc_extra_args;
+
 /* 0 when it accepts on both the name-server and remoting ports. */
 int broker_proc_start(broker_proc *b, const char *binary);
 /* Stop cleanly and start again: same ports, same data. */

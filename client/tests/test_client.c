@@ -798,7 +798,8 @@ static void test_push_resume_and_filter(void **state)
     create_topic("c_resume", 2);
     collector c1;
     collector_init(&c1);
-    c1.later_once = 1; /* the first batch is redelivered */
+    c1.later_once = 1; /* the first batch is redelivered (sent back through
+                          %RETRY%g_resume, or locally) */
     ferry_push_consumer *p1 = push_new("g_resume", "c_resume", "A || B",
                                        FERRY_CLUSTERING, &c1, NULL);
     assert_true(wait_assigned(p1, 2, NULL, 0, 10000));
@@ -1039,9 +1040,15 @@ static void test_errors(void **state)
     ferry_producer_free(p);
 }
 
+/* The broker sends a RECONSUME_LATER message back through %RETRY% with
+ * level 3 + reconsumeTimes: make those levels short. */
+static const char *broker_args[2];
+
 static int setup(void **state)
 {
     (void)state;
+    broker_args[0] = "--messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s";
+    broker_proc_extra_args = broker_args;
     if (broker_proc_start(&B, broker_bin) != 0) {
         fprintf(stderr, "cannot start %s\n", broker_bin);
         return -1;

@@ -21,6 +21,9 @@
  *     (at start and every 30 s), rebalancing (every 20 s and at once on
  *     NOTIFY_CONSUMER_IDS_CHANGED), offset commits (every 5 s, on queue
  *     drop and on shutdown), route refresh (30 s).
+ *   - a producer with a transaction checker has one more thread: it runs
+ *     the checker for the broker's CHECK_TRANSACTION_STATE requests and
+ *     heartbeats the brokers (every heartbeat_interval_ms).
  *
  * Routes: GET_ROUTEINFO_BY_TOPIC from the name servers (conf.namesrv_addr,
  * "host:port;host:port", tried in turn), cached for 30 s.  A producer uses
@@ -37,13 +40,17 @@
  * server input never aborts: responses go through wire/'s bounds-checked
  * decoders and a malformed one is FERRY_ERR_PROTOCOL.
  *
- * Not done yet (see client/README.md): the transactional producer (half
- * messages, END_TRANSACTION, answering CHECK_TRANSACTION_STATE), delay
- * levels (the DELAY property is passed through; a broker without them
- * answers MESSAGE_ILLEGAL),
- * retry topics (CONSUMER_SEND_MSG_BACK: a RECONSUME_LATER batch is
- * redelivered locally instead), TLS, compressed bodies other than zlib,
- * slaves (brokerId != 0).
+ * Transactions: ferry_producer_set_txn_checker + ferry_producer_send_txn
+ * (half message, local transaction, END_TRANSACTION; the broker's
+ * CHECK_TRANSACTION_STATE answered by the checker on a thread of its own).
+ * Delay: ferry_msg.delay_level (DELAY) and ferry_msg.deliver_at_ms
+ * (TIMER_DELIVER_MS).  Retry: a push consumer's FERRY_CONSUME_LATER sends
+ * the message back (CONSUMER_SEND_MSG_BACK) to the group's %RETRY% topic,
+ * which CLUSTERING consumers read too; after conf.max_reconsume_times the
+ * broker moves it to %DLQ%<group>.
+ *
+ * Not done yet (see client/README.md): TLS, compressed bodies other than
+ * zlib, slaves (brokerId != 0).
  */
 #ifndef FERRY_FERRY_H
 #define FERRY_FERRY_H
@@ -133,6 +140,13 @@ typedef struct ferry_conf {
      * messages. */
     int orderly;
     const char *offset_store_path; /* BROADCASTING: file, or NULL (memory) */
+    /* push, CLUSTERING: a message whose callback answers
+     * FERRY_CONSUME_LATER is sent back to the broker (to %RETRY%<group>,
+     * redelivered after delay level 3 + reconsume_times); after this many
+     * redeliveries the broker moves it to %DLQ%<group> instead.  Orderly:
+     * retried locally this many times, then sent to %DLQ%<group> and the
+     * queue goes on.  -1 (default), as Java: 16, orderly unlimited. */
+    int max_reconsume_times;
 } ferry_conf;
 
 FERRY_API void ferry_conf_init(ferry_conf *conf);
@@ -155,14 +169,23 @@ typedef struct ferry_msg {
     size_t body_len;
     const ferry_prop *props; /* user properties (no \x01 / \x02) */
     int prop_count;
-    int delay_level;         /* DELAY property when > 0 */
+    int delay_level;         /* DELAY property when > 0: the broker keeps
+                                the message back for that level of its
+                                messageDelayLevel list (1s 5s 10s 30s 1m
+                                ...) */
     int flag;                /* Message.flag, stored as is */
+    int64_t deliver_at_ms;   /* > 0: TIMER_DELIVER_MS, the wall-clock time
+                                (ms since the epoch) to deliver at (Ferry and
+                                RocketMQ 5 brokers; a time already past is
+                                delivered at once).  delay_level wins when
+                                both are set. */
 } ferry_msg;
 
 /* A message received; fields stay valid until its list is freed.  Strings
  * are NUL-terminated ("" when absent). */
 typedef struct ferry_rmsg {
-    const char *topic;
+    const char *topic;         /* a redelivery from %RETRY%<group>: the
+                                  original topic (property RETRY_TOPIC) */
     const char *broker_name;   /* "" for admin lookups */
     int32_t queue_id;
     int64_t queue_offset;
@@ -175,7 +198,7 @@ typedef struct ferry_rmsg {
     size_t body_len;
     int32_t flag;
     int32_t sys_flag;
-    int32_t reconsume_times;
+    int32_t reconsume_times; /* redeliveries so far (retry topic) */
     int64_t born_timestamp;
     int64_t store_timestamp;
     const ferry_prop *props;   /* every property, system ones included */
@@ -272,6 +295,58 @@ FERRY_API int ferry_producer_send_batch(ferry_producer *p,
 FERRY_API int ferry_producer_queues(ferry_producer *p, const char *topic,
                                     ferry_queue **qs, int *n);
 
+/*
+ * Transactions (RocketMQ's TransactionMQProducer).  ferry_producer_send_txn
+ * stores a half message (properties TRAN_MSG=true and PGROUP=conf.group,
+ * sysFlag TRANSACTION_PREPARED), invisible to consumers; then runs the
+ * local transaction (execute) on the calling thread and ends it with
+ * END_TRANSACTION: COMMIT makes the message visible, ROLLBACK drops it,
+ * UNKNOWN leaves it to the broker, which asks again later
+ * (CHECK_TRANSACTION_STATE, after its transactionTimeOut, every
+ * transactionCheckInterval, at most transactionCheckMax times, then it
+ * rolls back).  Check-backs are answered by the checker set with
+ * ferry_producer_set_txn_checker, on the producer's check thread (one;
+ * requests beyond 2000 waiting are dropped: the broker asks again), so it
+ * may block; it gets the half message as stored (topic = the real topic,
+ * msg_id = the send's msg_id, property __transactionId__).  While a
+ * checker is set, the producer heartbeats (every conf.heartbeat_interval_ms)
+ * every broker it has a route for, naming its group, so the broker knows
+ * where to send checks.  A transaction's messages all go to producers of
+ * the same group: give each application its own conf.group.
+ */
+typedef enum ferry_txn_state {
+    FERRY_TXN_UNKNOWN = 0,  /* not decided yet: check back later */
+    FERRY_TXN_COMMIT = 1,   /* deliver the message */
+    FERRY_TXN_ROLLBACK = 2, /* drop it */
+} ferry_txn_state;
+
+/* The local transaction: called once the half message is stored (half:
+ * its send result: msg_id, offset_msg_id, queue).  Calling thread. */
+typedef ferry_txn_state (*ferry_txn_execute_cb)(ferry_producer *p,
+                                                const ferry_msg *msg,
+                                                const ferry_send_result *half,
+                                                void *arg);
+/* A check-back: what became of the transaction of this half message?
+ * Runs on the producer's check thread (never the I/O thread). */
+typedef ferry_txn_state (*ferry_txn_check_cb)(ferry_producer *p,
+                                              const ferry_rmsg *half,
+                                              void *arg);
+
+/* Before the first ferry_producer_send_txn; once (FERRY_ERR_STATE after).
+ * Starts the check and heartbeat thread. */
+FERRY_API int ferry_producer_set_txn_checker(ferry_producer *p,
+                                             ferry_txn_check_cb cb, void *arg);
+/* Half message (sync, with conf.retries), execute, END_TRANSACTION
+ * (oneway).  0 when the half message was stored: *state (optional) says
+ * how the transaction was ended (a send status other than SEND_OK ends it
+ * with ROLLBACK without calling execute, as Java does); an END that could
+ * not be written is left to the check-back.  Needs a checker
+ * (FERRY_ERR_STATE).  delay_level and deliver_at_ms are ignored. */
+FERRY_API int ferry_producer_send_txn(ferry_producer *p, const ferry_msg *msg,
+                                      ferry_txn_execute_cb execute, void *arg,
+                                      ferry_send_result *r,
+                                      ferry_txn_state *state);
+
 /* ------------------------------------------------------------------ */
 /* pull consumer                                                       */
 /* ------------------------------------------------------------------ */
@@ -336,7 +411,15 @@ typedef struct ferry_push_consumer ferry_push_consumer;
 
 typedef enum ferry_consume_status {
     FERRY_CONSUME_SUCCESS = 0,
-    FERRY_CONSUME_LATER = 1, /* redelivered (locally) after 1 s */
+    /* CLUSTERING, not orderly: every message of the batch is sent back
+     * (CONSUMER_SEND_MSG_BACK, delay level 3 + reconsume_times: 10 s, 30 s,
+     * 1 m, ...) and comes again through %RETRY%<group>, on any member, or
+     * goes to %DLQ%<group> past conf.max_reconsume_times; a message the
+     * broker does not take back is redelivered locally after 1 s.
+     * BROADCASTING: redelivered locally after 1 s (Java drops it).
+     * Orderly: the queue is suspended 1 s and the same messages retried,
+     * in order, until conf.max_reconsume_times (then to the DLQ). */
+    FERRY_CONSUME_LATER = 1,
 } ferry_consume_status;
 
 /* Called on a consumer thread with 1..consume_batch_size messages of one
