@@ -26,6 +26,8 @@
  *                                  it has live members
  *   INVOKE_BROKER_TO_RESET_OFFSET (222)  see handle_reset
  *   REMOTING_REQ_FERRY_GET_PENDING_TXN   Ferry's own: pending transactions
+ *   REMOTING_REQ_FERRY_DLQ_RESEND  Ferry's own: a dead letter back to its
+ *                                  topic (rmq_retry.c does the copy)
  *
  * Groups have no configuration of their own here: a group is what the
  * offset store, the Kafka coordinator and the heartbeats know of it.
@@ -46,6 +48,8 @@
 #include "offsets.h"
 #include "remoting_admin.h"
 #include "remoting_headers.h"
+#include "remoting_message.h"
+#include "rmq_retry.h"
 #include "rmq_txn.h"
 #include "topics.h"
 #include "txn_table.h"
@@ -67,6 +71,7 @@ int rmq_admin_handles(int32_t code)
     case REMOTING_REQ_DELETE_SUBSCRIPTIONGROUP:
     case REMOTING_REQ_INVOKE_BROKER_TO_RESET_OFFSET:
     case REMOTING_REQ_FERRY_GET_PENDING_TXN:
+    case REMOTING_REQ_FERRY_DLQ_RESEND:
         return 1;
     default:
         return 0;
@@ -909,6 +914,71 @@ static void handle_pending_txn(rconn *c, const remoting_header *req)
     buf_writer_release(&w);
 }
 
+/* ------------------------------------------------------------------ */
+/* dead letters                                                        */
+/* ------------------------------------------------------------------ */
+
+/* REMOTING_REQ_FERRY_DLQ_RESEND: the record at CommitLog position
+ * "offset" must be a message of a %DLQ% topic; rmq_retry.c's
+ * retry_dlq_resend puts it back on its RETRY_TOPIC (same UNIQ_KEY,
+ * reconsumeTimes 0).  The reply says where it went. */
+static void handle_dlq_resend(rconn *c, const remoting_header *req)
+{
+    broker *b = c->b;
+    int64_t pos;
+    char remark[400];
+    if (remoting_ext_get_i64(req, "offset", &pos) != 0 || pos < 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+                  "offset (the dead letter's CommitLog position) is "
+                  "required",
+                  NULL, 0);
+        return;
+    }
+    store_record rec;
+    if (store_read_record(b->st, pos, &rec) != 0) {
+        snprintf(remark, sizeof remark, "no message at CommitLog offset %lld",
+                 (long long)pos);
+        rmq_reply(c, req, NULL, REMOTING_RESP_QUERY_NOT_FOUND, remark, NULL, 0);
+        return;
+    }
+    int is_dlq = rec.kind == STORE_KIND_MESSAGE && rec.topic_len > 5 &&
+                 memcmp(rec.topic, "%DLQ%", 5) == 0;
+    store_record_release(b->st, &rec);
+    if (!is_dlq) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_INVALID_PARAMETER,
+                  "the message there is not a dead letter (%DLQ% topic)", NULL,
+                  0);
+        return;
+    }
+    store_append_result res;
+    char err[300];
+    if (retry_dlq_resend(b, pos, &res, err, sizeof err) != 0) {
+        rmq_reply(c, req, NULL, REMOTING_RESP_SYSTEM_ERROR, err, NULL, 0);
+        return;
+    }
+    rreply rp;
+    rmq_reply_init(&rp, c);
+    char id[64];
+    remoting_offset_msgid_encode(&R->store_host, res.commitlog_pos, id);
+    rmq_reply_ext(&rp, "offsetMsgId", id);
+    rmq_reply_ext_i64(&rp, "queueOffset", res.queue_offset);
+    if (store_read_record(b->st, res.commitlog_pos, &rec) == 0) {
+        char tname[256], uniq[128] = "";
+        buf_view v;
+        snprintf(tname, sizeof tname, "%.*s", (int)rec.topic_len, rec.topic);
+        if (remoting_props_find(rec.properties, rec.properties_len,
+                                REMOTING_PROP_UNIQ_KEY, &v) &&
+            v.len < sizeof uniq)
+            snprintf(uniq, sizeof uniq, "%.*s", (int)v.len,
+                     (const char *)v.ptr);
+        rmq_reply_ext(&rp, "topic", tname);
+        rmq_reply_ext_i64(&rp, "queueId", rec.queue_id);
+        rmq_reply_ext(&rp, "msgId", *uniq ? uniq : id);
+        store_record_release(b->st, &rec);
+    }
+    rmq_reply(c, req, &rp, REMOTING_RESP_SUCCESS, NULL, NULL, 0);
+}
+
 void rmq_admin_handle(rconn *c, const remoting_header *req, buf_view body)
 {
     (void)body;
@@ -936,6 +1006,9 @@ void rmq_admin_handle(rconn *c, const remoting_header *req, buf_view body)
         break;
     case REMOTING_REQ_FERRY_GET_PENDING_TXN:
         handle_pending_txn(c, req);
+        break;
+    case REMOTING_REQ_FERRY_DLQ_RESEND:
+        handle_dlq_resend(c, req);
         break;
     default:
         rmq_reply(c, req, NULL, REMOTING_RESP_REQUEST_CODE_NOT_SUPPORTED,

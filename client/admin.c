@@ -1279,3 +1279,40 @@ int ferry_admin_pending_transactions(ferry_admin *a, ferry_pending_txn **out,
     *n = count;
     return 0;
 }
+
+int ferry_admin_dlq_resend(ferry_admin *a, const char *offset_msg_id,
+                           ferry_send_result *r)
+{
+    remoting_host host;
+    int64_t pos;
+    char addr[128], off[32];
+    fresp resp;
+    buf_view v;
+    int rc;
+
+    if (!a || !offset_msg_id || !r)
+        return FERRY_ERR_INVALID;
+    memset(r, 0, sizeof(*r));
+    if (remoting_offset_msgid_decode(offset_msg_id, strlen(offset_msg_id),
+                                     &host, &pos) != 0 ||
+        host.is_v6)
+        return FERRY_ERR_INVALID;
+    snprintf(addr, sizeof addr, "%u.%u.%u.%u:%d", host.ip[0], host.ip[1],
+             host.ip[2], host.ip[3], (int)host.port);
+    snprintf(off, sizeof off, "%lld", (long long)pos);
+    const char *kv[] = {"offset", off, NULL};
+    if ((rc = admin_call(a, addr, REMOTING_REQ_FERRY_DLQ_RESEND, kv, NULL, 0,
+                         &resp)) != 0)
+        return rc;
+    r->status = FERRY_SEND_OK;
+    if (remoting_ext_find(&resp.h, "msgId", &v))
+        fclient_copy(r->msg_id, sizeof r->msg_id, v);
+    if (remoting_ext_find(&resp.h, "offsetMsgId", &v))
+        fclient_copy(r->offset_msg_id, sizeof r->offset_msg_id, v);
+    if (remoting_ext_find(&resp.h, "topic", &v))
+        fclient_copy(r->queue.topic, sizeof r->queue.topic, v);
+    remoting_ext_get_i32(&resp.h, "queueId", &r->queue.queue_id);
+    remoting_ext_get_i64(&resp.h, "queueOffset", &r->queue_offset);
+    fresp_release(&resp);
+    return 0;
+}

@@ -184,10 +184,16 @@ ctl topic create '%DLQ%rgroup' --queues 1
 wait_for 15 topic route '%DLQ%rgroup' -- 'len(d["queueData"]) == 1'
 ctl message send --topic '%DLQ%rgroup' --tag DT --key dlk --prop RETRY_TOPIC=rtopic \
     --prop trace=abc "dead letter"
+read -r dlqid < <(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["msgId"])' "$W/out.json")
 ctl message resend --group rgroup --queue 0 --offset 0
-check 'd["topic"] == "rtopic" and d["dlqOffset"] == 0'
+check 'd["topic"] == "rtopic" and d["dlqOffset"] == 0 and d["via"] == "broker" and d["msgId"] == "'"$dlqid"'"' "resend by the broker"
 ctl message key dlk --topic rtopic
-check 'd["count"] == 1 and d["messages"][0]["tags"] == "DT" and d["messages"][0]["properties"]["trace"] == "abc" and d["messages"][0]["topic"] == "rtopic"' "resent message"
+check 'd["count"] == 1 and d["messages"][0]["tags"] == "DT" and d["messages"][0]["properties"]["trace"] == "abc" and d["messages"][0]["topic"] == "rtopic" and d["messages"][0]["reconsumeTimes"] == 0' "resent message"
+# elsewhere (--to-topic): ferryctl re-sends it itself
+ctl message resend --group rgroup --id "$dlqid" --to-topic ktopic
+check 'd["topic"] == "ktopic" and d["via"] == "client"' "resend by ferryctl"
+ctl message key dlk --topic ktopic
+check 'd["count"] == 1 and d["messages"][0]["properties"]["trace"] == "abc" and d["messages"][0]["properties"]["ORIGIN_MESSAGE_ID"] == "'"$dlqid"'"' "resent (client) message"
 
 # ---- cluster, broker, transactions ------------------------------------
 say "cluster and broker"

@@ -90,6 +90,11 @@ case("DELETE_TOPIC of an unknown topic", 215, {"topic": "nope"}, {17})
 case("DELETE_SUBSCRIPTIONGROUP without name", 207, {}, {29})
 case("DELETE_SUBSCRIPTIONGROUP of an unknown group", 207,
      {"groupName": "nope"}, {26})
+case("DLQ_RESEND without offset", 30002, {}, {29})
+case("DLQ_RESEND of a non-numeric offset", 30002, {"offset": "x"}, {29})
+case("DLQ_RESEND past the CommitLog", 30002, {"offset": str(1 << 50)}, {22})
+case("DLQ_RESEND of a message that is no dead letter", 30002,
+     {"offset": "0"}, {29})
 case("RESET without anything", 222, {}, {29})
 case("RESET with a non-numeric timestamp", 222,
      {"group": "gg", "topic": TOPIC, "timestamp": "abc"}, {29})

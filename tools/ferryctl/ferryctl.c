@@ -1372,6 +1372,35 @@ static int cmd_message_resend(ctl *c, cmdctx *x)
     if (rc != 0)
         return fail(rc, "reading the message from %s", dlq);
     const ferry_rmsg *m = l.msgs[0];
+    /* the broker re-sends it itself (same msgId) when it can */
+    if (!opt(x, "to-topic") && m->offset_msg_id[0]) {
+        ferry_send_result r;
+        rc = ferry_admin_dlq_resend(admin(c), m->offset_msg_id, &r);
+        if (rc == 0) {
+            int ret;
+            if (c->json) {
+                ret = print_json(json_pack(
+                    "{s:s,s:s,s:s,s:i,s:I,s:s,s:s,s:I,s:s}", "topic",
+                    r.queue.topic, "msgId", r.msg_id, "offsetMsgId",
+                    r.offset_msg_id, "queue", r.queue.queue_id, "queueOffset",
+                    (json_int_t)r.queue_offset, "resentFrom", m->msg_id,
+                    "dlqTopic", dlq, "dlqOffset", (json_int_t)m->queue_offset,
+                    "via", "broker"));
+            } else {
+                printf("Re-sent %s to %s (queue %d, offset %" PRId64
+                       ") by the broker\n",
+                       m->msg_id, r.queue.topic, r.queue.queue_id,
+                       r.queue_offset);
+                ret = CTL_OK;
+            }
+            ferry_msg_list_free(&l);
+            return ret;
+        }
+        if (ferry_last_response_code() != 3) { /* not: code unsupported */
+            ferry_msg_list_free(&l);
+            return fail(rc, "re-sending %s", m->offset_msg_id);
+        }
+    }
     const char *target = opt(x, "to-topic");
     if (!target)
         target = ferry_rmsg_property(m, "RETRY_TOPIC");
@@ -1403,10 +1432,11 @@ static int cmd_message_resend(ctl *c, cmdctx *x)
     msg.props = props;
     msg.prop_count = np;
     msg.flag = m->flag;
-    json_t *extra = c->json ? json_pack("{s:s,s:s,s:I}", "resentFrom",
-                                        m->msg_id, "dlqTopic", dlq, "dlqOffset",
-                                        (json_int_t)m->queue_offset)
-                            : NULL;
+    json_t *extra =
+        c->json ? json_pack("{s:s,s:s,s:I,s:s}", "resentFrom", m->msg_id,
+                            "dlqTopic", dlq, "dlqOffset",
+                            (json_int_t)m->queue_offset, "via", "client")
+                : NULL;
     rc = send_and_report(c, &msg, "re-sending", extra);
     free(props);
     free(target_copy);

@@ -665,6 +665,15 @@ FERRY_API int ferry_admin_pending_transactions(ferry_admin *a,
                                                ferry_pending_txn **out,
                                                int *n, int64_t *total);
 
+/* Ferry's DLQ re-send (code 30002) on the broker an offsetMsgId names:
+ * the dead letter goes back to its original topic (RETRY_TOPIC) with the
+ * same msgId; r says where (broker_name left empty).  A broker without
+ * it answers REQUEST_CODE_NOT_SUPPORTED (FERRY_ERR_BROKER, response code
+ * 3). */
+FERRY_API int ferry_admin_dlq_resend(ferry_admin *a,
+                                     const char *offset_msg_id,
+                                     ferry_send_result *r);
+
 #ifdef __cplusplus
 }
 #endif
