@@ -1451,3 +1451,36 @@ int kafka_group_member_count(const char *id, size_t len)
     kgroup *g = coord ? group_find(v) : NULL;
     return g ? g->n_members : 0;
 }
+
+/* For admin views (rmq_admin.c): the members of group id, read-only.
+ * Returns the group's state name, or NULL when the coordinator holds no
+ * such group in memory.  The assignment is given only in Stable (it is
+ * the leader's ConsumerProtocolAssignment bytes).  @locality: event loop
+ * thread. */
+const char *kafka_group_describe(const char *id,
+                                 void (*cb)(void *arg,
+                                            const kafka_group_member_view *m),
+                                 void *arg)
+{
+    buf_view v = {(const uint8_t *)id, strlen(id), 0};
+    kgroup *g = coord ? group_find(v) : NULL;
+    if (!g)
+        return NULL;
+    for (gmember *m = g->members; m && cb; m = m->next) {
+        kafka_group_member_view mv = {
+            m->id, m->client_id, m->client_host, m->instance_id,
+            g->state == GROUP_STABLE ? m->assignment : NULL,
+            g->state == GROUP_STABLE ? m->assignment_len : 0};
+        cb(arg, &mv);
+    }
+    return group_state_names[g->state];
+}
+
+/* Every group the coordinator holds in memory: id, state, member count. */
+void kafka_group_foreach(void (*cb)(void *arg, const char *id,
+                                    const char *state, int members),
+                         void *arg)
+{
+    for (kgroup *g = coord ? coord->groups : NULL; g; g = g->next)
+        cb(arg, g->id, group_state_names[g->state], g->n_members);
+}

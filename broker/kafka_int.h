@@ -155,6 +155,22 @@ void kafka_idempotence_record(const store_queue *q, int64_t pid,
 void kafka_group_init(broker *b);
 void kafka_group_shutdown(void);
 int kafka_group_member_count(const char *id, size_t len);
+/* Admin views of the coordinator's groups (read-only; kafka_group.c). */
+typedef struct kafka_group_member_view {
+    const char *member_id;
+    const char *client_id;
+    const char *client_host;
+    const char *instance_id;  /* NULL: dynamic member */
+    const uint8_t *assignment; /* ConsumerProtocolAssignment, Stable only */
+    size_t assignment_len;
+} kafka_group_member_view;
+const char *kafka_group_describe(const char *id,
+                                 void (*cb)(void *arg,
+                                            const kafka_group_member_view *m),
+                                 void *arg);
+void kafka_group_foreach(void (*cb)(void *arg, const char *id,
+                                    const char *state, int members),
+                         void *arg);
 /* Re-checks a waiting fetch (final = its timer fired). */
 void kafka_fetch_retry(kreq *r, int final);
 

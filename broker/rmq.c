@@ -71,6 +71,7 @@
 #include "remoting_body.h"
 #include "remoting_message.h"
 #include "rmq.h"
+#include "rmq_admin.h"
 #include "rmq_int.h"
 #include "rmq_retry.h"
 #include "rmq_schedule.h"
@@ -1975,6 +1976,10 @@ static int rmq_dispatch_one(rconn *c, const uint8_t *frame, size_t len,
         handle_runtime_info(c, &req);
         return 0;
     default: {
+        if (rmq_admin_handles(req.code)) { /* rmq_admin.c */
+            rmq_admin_handle(c, &req, body);
+            return 0;
+        }
         char remark[160];
         const char *name = remoting_request_code_name(req.code);
         snprintf(remark, sizeof remark,

@@ -923,3 +923,12 @@ void rmq_txn_tick(broker *b, int64_t now)
                  "group (e.g. %s) to check them back",
                  waiting, waiting_group);
 }
+
+/* For admin views (rmq_admin.c): every pending transaction, read-only. */
+void rmq_txn_pending_foreach(void (*cb)(void *arg, const txn_pending *p),
+                             void *arg)
+{
+    for (size_t i = 0; i < T.pending.n; i++)
+        if (!T.pending.v[i].done)
+            cb(arg, &T.pending.v[i]);
+}

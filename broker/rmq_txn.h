@@ -46,4 +46,10 @@ void rmq_txn_producer_seen(rconn *c, const uint8_t *group, size_t len);
 /* Once a second from rmq.c's tick: check-back when the interval is due. */
 void rmq_txn_tick(broker *b, int64_t now_ms);
 
+/* Admin view (rmq_admin.c): cb for every pending transaction. */
+struct txn_pending;
+void rmq_txn_pending_foreach(void (*cb)(void *arg,
+                                        const struct txn_pending *p),
+                             void *arg);
+
 #endif /* FERRY_RMQ_TXN_H */

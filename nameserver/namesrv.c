@@ -634,6 +634,12 @@ int namesrv_register_local(namesrv *ns, const route_register *reg)
     return route_register_broker(ns->rt, reg, ns_now_ms(), NULL);
 }
 
+int namesrv_delete_topic_local(namesrv *ns, const char *topic,
+                               const char *cluster)
+{
+    return route_delete_topic(ns->rt, topic, cluster);
+}
+
 void namesrv_stop(namesrv *ns)
 {
     if (!ns)

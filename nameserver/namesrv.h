@@ -38,6 +38,10 @@ struct route_register;
 /* Registers a broker living in the same process (ferry-broker
  * --standalone) straight into the table, as REGISTER_BROKER would.  0/-1. */
 int namesrv_register_local(namesrv *ns, const struct route_register *reg);
+/* DELETE_TOPIC_IN_NAMESRV for a broker in the same process (a topic it
+ * deleted); cluster may be NULL.  1 if something was removed. */
+int namesrv_delete_topic_local(namesrv *ns, const char *topic,
+                               const char *cluster);
 /* Stops listening, closes every connection, frees the table.
  * namesrv_stop(NULL) is a no-op. */
 void namesrv_stop(namesrv *ns);

@@ -31,6 +31,18 @@ for p in ferry-broker ferry-namesrv; do
     grep -q "^ExecStart=$prefix/bin/$p " "$unit" ||
         fail "$p.service does not start the installed program"
 done
+# ferryctl: installed, runs, and its man page lists every command
+[ -x "$prefix/bin/ferryctl" ] || fail "bin/ferryctl not installed"
+"$prefix/bin/ferryctl" --help >/dev/null || fail "ferryctl --help"
+man1=$prefix/share/man/man1/ferryctl.1
+[ -s "$man1" ] || fail "man page ferryctl.1 missing"
+grep -q "reset-offsets" "$man1" || fail "ferryctl.1 lacks the commands"
+grep -q "kafka-consumer-groups" "$man1" || fail "ferryctl.1 lacks the correspondence"
+groff -man -Tutf8 -ww -z "$man1" 2>"$prefix/groff.err" || fail "groff rejects ferryctl.1"
+if [ -s "$prefix/groff.err" ]; then
+    cat "$prefix/groff.err" >&2
+    fail "groff warns about ferryctl.1"
+fi
 [ -s "$prefix/share/doc/ferry/contrib/ferry-broker.properties" ] ||
     fail "example properties missing"
 # the example configuration must be one the broker accepts

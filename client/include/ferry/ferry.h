@@ -513,6 +513,167 @@ FERRY_API int ferry_admin_query_by_key(ferry_admin *a, const char *topic,
                                        int64_t begin_ms, int64_t end_ms,
                                        ferry_msg_list *out);
 
+/* ---- admin: what ferryctl needs (brokers, topics, groups) ---- */
+
+/* Key/value pairs; the strings belong to the list. */
+typedef struct ferry_kv_list {
+    ferry_prop *kv;
+    int count;
+} ferry_kv_list;
+
+FERRY_API void ferry_kv_list_free(ferry_kv_list *l);
+
+/* The master address of every broker (broker_addr NULL) is found through
+ * GET_BROKER_CLUSTER_INFO; the calls below that take a broker_addr ask
+ * that broker, or, when it is NULL, the first master the name server
+ * lists. */
+
+/* GET_BROKER_RUNTIME_INFO: the broker's figures (KVTable). */
+FERRY_API int ferry_admin_broker_runtime_info(ferry_admin *a,
+                                              const char *broker_addr,
+                                              ferry_kv_list *out);
+/* GET_BROKER_CONFIG: every key with its current value. */
+FERRY_API int ferry_admin_broker_config_get(ferry_admin *a,
+                                            const char *broker_addr,
+                                            ferry_kv_list *out);
+/* UPDATE_BROKER_CONFIG: all or nothing; the broker's remark names a key
+ * it refuses (ferry_last_remark). */
+FERRY_API int ferry_admin_broker_config_update(ferry_admin *a,
+                                               const char *broker_addr,
+                                               const ferry_prop *kv, int n);
+
+typedef struct ferry_queue_stats {
+    char broker_name[128];
+    int32_t queue_id;
+    int64_t min_offset;
+    int64_t max_offset;
+    int64_t last_update_ms; /* store time of the newest message, 0 none */
+} ferry_queue_stats;
+
+/* GET_TOPIC_STATS_INFO on every broker of the topic's route; *out is a
+ * malloc'd array sorted by broker and queue (free()). */
+FERRY_API int ferry_admin_topic_stats(ferry_admin *a, const char *topic,
+                                      ferry_queue_stats **out, int *n);
+
+typedef struct ferry_consume_stats {
+    char topic[256];
+    char broker_name[128];
+    int32_t queue_id;
+    int64_t broker_offset;   /* end of the queue */
+    int64_t consumer_offset; /* committed; -1 when the group has none */
+    int64_t last_timestamp_ms; /* store time of the last consumed one */
+} ferry_consume_stats;
+
+/* GET_CONSUME_STATS on every master: any group of the offset store,
+ * Kafka or RocketMQ; topic NULL = every topic of the group.  Sorted by
+ * topic, broker, queue (free()).  FERRY_ERR_NOT_FOUND if no broker
+ * knows the group. */
+FERRY_API int ferry_admin_consume_stats(ferry_admin *a, const char *group,
+                                        const char *topic,
+                                        ferry_consume_stats **out, int *n);
+
+typedef struct ferry_member {
+    char client_id[256];
+    char client_addr[128];
+    char language[16];
+    int32_t version;
+    ferry_queue *assigned; /* known for Kafka members; NULL otherwise */
+    int assigned_count;
+} ferry_member;
+
+typedef struct ferry_subscription {
+    char topic[256];
+    char expression[256];
+} ferry_subscription;
+
+typedef struct ferry_group_members {
+    char protocol[16]; /* "kafka", "rocketmq", "mixed" */
+    char state[32];    /* Kafka group state, or "Active" */
+    char consume_type[32];
+    char message_model[32];
+    ferry_member *members;
+    int member_count;
+    ferry_subscription *subscriptions;
+    int subscription_count;
+} ferry_group_members;
+
+FERRY_API void ferry_group_members_free(ferry_group_members *g);
+/* GET_CONSUMER_CONNECTION_LIST on every master, merged.
+ * FERRY_ERR_NOT_FOUND when no broker has a live member. */
+FERRY_API int ferry_admin_group_members(ferry_admin *a, const char *group,
+                                        ferry_group_members **out);
+
+typedef struct ferry_group_info {
+    char name[256];
+    char protocol[16]; /* "kafka", "rocketmq", "mixed", "" (offsets only) */
+    char state[32];
+    int members;
+} ferry_group_info;
+
+/* GET_ALL_SUBSCRIPTIONGROUP_CONFIG on every master, merged by name and
+ * sorted (free()). */
+FERRY_API int ferry_admin_group_list(ferry_admin *a, ferry_group_info **out,
+                                     int *n);
+
+/* DELETE_TOPIC_IN_BROKER on every master of cluster (NULL: all) that has
+ * the topic, then DELETE_TOPIC_IN_NAMESRV on every name server.
+ * FERRY_ERR_NOT_FOUND if no broker had it. */
+FERRY_API int ferry_admin_delete_topic(ferry_admin *a, const char *cluster,
+                                       const char *topic);
+/* DELETE_SUBSCRIPTIONGROUP on every master: drops the group's committed
+ * offsets.  The broker refuses while the group has live members
+ * (FERRY_ERR_BROKER, remark says so); FERRY_ERR_NOT_FOUND if no broker
+ * knew it. */
+FERRY_API int ferry_admin_delete_group(ferry_admin *a, const char *cluster,
+                                       const char *group);
+
+typedef enum ferry_reset_to {
+    FERRY_RESET_EARLIEST = 0,
+    FERRY_RESET_LATEST = 1,
+    FERRY_RESET_TIMESTAMP = 2, /* value: ms; first message at or after */
+    FERRY_RESET_OFFSET = 3,    /* value: the offset (clamped per queue) */
+} ferry_reset_to;
+
+typedef struct ferry_queue_offset {
+    ferry_queue queue;
+    int64_t offset;
+} ferry_queue_offset;
+
+/* INVOKE_BROKER_TO_RESET_OFFSET on every broker of the topic: the new
+ * committed offset of each queue (queue_id -1: all), or with dry_run what
+ * it would be.  Refused (FERRY_ERR_BROKER) while the group has live
+ * members.  *out malloc'd (free()). */
+FERRY_API int ferry_admin_reset_offsets(ferry_admin *a, const char *group,
+                                        const char *topic, ferry_reset_to to,
+                                        int64_t value, int queue_id,
+                                        int dry_run, ferry_queue_offset **out,
+                                        int *n);
+
+typedef struct ferry_pending_txn {
+    char broker_name[128];
+    char broker_addr[128];
+    char producer_group[256];
+    int64_t queue_offset;      /* half-queue offset of the first half */
+    int64_t commit_log_offset; /* newest half copy (view it by offset) */
+    int64_t first_timestamp_ms;
+    int32_t check_times;
+} ferry_pending_txn;
+
+/* Ferry's pending-transaction list from every master (*total counts all,
+ * each broker lists at most 1000).  free(). */
+FERRY_API int ferry_admin_pending_transactions(ferry_admin *a,
+                                               ferry_pending_txn **out,
+                                               int *n, int64_t *total);
+
+/* Ferry's DLQ re-send (code 30002) on the broker an offsetMsgId names:
+ * the dead letter goes back to its original topic (RETRY_TOPIC) with the
+ * same msgId; r says where (broker_name left empty).  A broker without
+ * it answers REQUEST_CODE_NOT_SUPPORTED (FERRY_ERR_BROKER, response code
+ * 3). */
+FERRY_API int ferry_admin_dlq_resend(ferry_admin *a,
+                                     const char *offset_msg_id,
+                                     ferry_send_result *r);
+
 #ifdef __cplusplus
 }
 #endif
