@@ -448,6 +448,9 @@ static void handle_consumer_connections(rconn *c, const remoting_header *req)
         k->client_id = V(m->client_id);
         k->client_addr = V(mc ? mc->peer : "");
         k->language = V("OTHER");
+        k->ferry_subscriptions = V(m->subscription_topics
+                                       ? m->subscription_topics
+                                       : "");
         /* queues are chosen by the clients; the broker knows them only
          * for orderly consumers, through their live queue locks */
         cc.mqs = NULL;

@@ -847,8 +847,10 @@ void ferry_group_members_free(ferry_group_members *g)
 {
     if (!g)
         return;
-    for (int i = 0; i < g->member_count; i++)
+    for (int i = 0; i < g->member_count; i++) {
         free(g->members[i].assigned);
+        free(g->members[i].subscriptions);
+    }
     free(g->members);
     free(g->subscriptions);
     free(g);
@@ -882,6 +884,14 @@ static int members_merge(ferry_group_members *g,
                          k->client_addr);
             fclient_copy(m->language, sizeof m->language, k->language);
             m->version = k->version;
+            if (k->ferry_subscriptions.len) {
+                m->subscriptions = malloc(k->ferry_subscriptions.len + 1);
+                if (!m->subscriptions)
+                    return FERRY_ERR_NOMEM;
+                memcpy(m->subscriptions, k->ferry_subscriptions.ptr,
+                       k->ferry_subscriptions.len);
+                m->subscriptions[k->ferry_subscriptions.len] = '\0';
+            }
             if (k->assigned_count > 0) {
                 m->assigned = calloc((size_t)k->assigned_count,
                                      sizeof(*m->assigned));

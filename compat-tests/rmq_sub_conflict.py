@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-# rmq_sub_conflict.py PORT - two members of one consumer group heartbeat
-# the same topic with different tag expressions (RocketMQ's known trap:
-# the broker keeps one expression per group).  Both heartbeats must be
-# accepted; the shell side then checks the broker log for the warning.
-# A third member with the first member's expression in another group
-# must not count as a conflict.
+# rmq_sub_conflict.py PORT GROUP TOPIC [HOLD_DIR] - two members of one
+# consumer group heartbeat the same topic with different tag expressions
+# (RocketMQ's known trap: the broker keeps one expression per group).
+# Both heartbeats must be accepted; the shell side then checks the broker
+# log and ferryctl for the warning.  A third member with the first
+# member's expression in another group must not count as a conflict.
+# With HOLD_DIR the connections (so the members) stay open: the script
+# writes HOLD_DIR/ready and waits (at most 60 s) for HOLD_DIR/done.
 import json
 import socket
 import struct
@@ -63,11 +65,20 @@ def heartbeat(s, cid, group, expr, opaque):
         raise SystemExit("heartbeat of %s answered %s" % (cid, code))
 
 
+HOLD = sys.argv[4] if len(sys.argv) > 4 else None
 conns = [socket.create_connection(("127.0.0.1", PORT), timeout=5)
          for _ in range(3)]
 heartbeat(conns[0], "10.0.0.1@a", GROUP, "TagA", 1)
 heartbeat(conns[2], "10.0.0.3@c", GROUP + "_other", "TagB", 3)
 heartbeat(conns[1], "10.0.0.2@b", GROUP, "TagA || TagB", 2)
+if HOLD:
+    import os
+    import time
+    open(os.path.join(HOLD, "ready"), "w").close()
+    deadline = time.time() + 60
+    while not os.path.exists(os.path.join(HOLD, "done")) and \
+            time.time() < deadline:
+        time.sleep(0.1)
 for s in conns:
     s.close()
 print("three heartbeats accepted")

@@ -564,6 +564,10 @@ int remoting_consumer_connection_encode(buf_writer *w,
             }
             remoting_json_raw(w, "]");
         }
+        if (k->ferry_subscriptions.len) {
+            remoting_json_raw(w, ",\"ferrySubscriptions\":");
+            remoting_json_view(w, k->ferry_subscriptions);
+        }
         remoting_json_raw(w, ",\"language\":");
         remoting_json_view(w, k->language.is_null
                                   ? (buf_view){(const uint8_t *)"OTHER", 5, 0}
@@ -629,6 +633,7 @@ int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
                 k->client_id = astr(&c, v, "clientId", "");
                 k->client_addr = astr(&c, v, "clientAddr", "");
                 k->language = astr(&c, v, "language", "");
+                k->ferry_subscriptions = astr(&c, v, "ferrySubscriptions", "");
                 k->version =
                     (int32_t)anum(&c, v, "version", 0, INT32_MIN, INT32_MAX);
                 as = atyped(&c, v, "ferryAssigned", 1);

@@ -97,6 +97,10 @@ typedef struct remoting_connection {
     int32_t version;
     remoting_message_queue *assigned; /* Ferry: ferryAssigned */
     int32_t assigned_count;
+    /* Ferry: ferrySubscriptions, this member's own "topic\texpr\n..."
+     * lines (RocketMQ reports one subscription per group; Ferry also says
+     * what each member asked for, so conflicts can be shown) */
+    buf_view ferry_subscriptions;
 } remoting_connection;
 
 typedef struct remoting_consumer_connection {

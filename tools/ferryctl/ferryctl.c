@@ -614,6 +614,69 @@ static const ferry_member *owner_of(const ferry_group_members *m,
     return NULL;
 }
 
+/* The expression member `m` subscribes `topic` with ("" if none): its
+ * subscriptions are "topic\texpr\n" lines. */
+static void member_expr(const ferry_member *m, const char *topic, char *out,
+                        size_t outlen)
+{
+    out[0] = '\0';
+    size_t tl = strlen(topic);
+    for (const char *p = m->subscriptions; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+        if (ll > tl && !memcmp(p, topic, tl) && p[tl] == '\t') {
+            snprintf(out, outlen, "%.*s", (int)(ll - tl - 1), p + tl + 1);
+            return;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+/*
+ * RocketMQ's trap, shown where an operator looks: members of one group
+ * subscribing one topic with different expressions.  The broker filters
+ * with one expression per group, so some messages reach no member.
+ * Returns the conflicts as a JSON array (json) and prints a warning per
+ * topic (human).
+ */
+static json_t *subscription_conflicts(const ferry_group_members *m, int json)
+{
+    json_t *arr = json_array();
+    for (int i = 0; m && i < m->member_count; i++)
+        for (const char *p = m->members[i].subscriptions; p && *p;) {
+            const char *tab = strchr(p, '\t');
+            const char *nl = strchr(p, '\n');
+            if (!tab || (nl && tab > nl))
+                break;
+            char topic[256], ei[256];
+            snprintf(topic, sizeof topic, "%.*s", (int)(tab - p), p);
+            member_expr(&m->members[i], topic, ei, sizeof ei);
+            for (int k = i + 1; k < m->member_count; k++) {
+                char ek[256];
+                member_expr(&m->members[k], topic, ek, sizeof ek);
+                if (!m->members[k].subscriptions || !ek[0] ||
+                    !strcmp(ei, ek))
+                    continue;
+                json_array_append_new(
+                    arr, json_pack("{s:s,s:s,s:s,s:s,s:s}", "topic", topic,
+                                   "clientId", m->members[i].client_id,
+                                   "expression", ei, "otherClientId",
+                                   m->members[k].client_id,
+                                   "otherExpression", ek));
+                if (!json)
+                    printf("WARNING: SUBSCRIPTION CONFLICT on topic %s: %s "
+                           "subscribes '%s', %s subscribes '%s'. The broker "
+                           "filters with one expression per group, so some "
+                           "messages reach no member; give every member the "
+                           "same subscriptions.\n",
+                           topic, m->members[i].client_id, ei,
+                           m->members[k].client_id, ek);
+            }
+            p = nl ? nl + 1 : NULL;
+        }
+    return arr;
+}
+
 static int cmd_group_describe(ctl *c, cmdctx *x)
 {
     ferry_group_members *m = NULL;
@@ -695,11 +758,12 @@ static int cmd_group_describe(ctl *c, cmdctx *x)
                           o ? json_string(o->client_id) : json_null()));
         }
         json_t *j =
-            json_pack("{s:s,s:s,s:s,s:i,s:o,s:o,s:o,s:o}", "group", group,
+            json_pack("{s:s,s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o}", "group", group,
                       "protocol", proto[0] ? proto : "unknown", "state", state,
                       "memberCount", m ? m->member_count : 0, "members",
                       members, "subscriptions", subs, "offsets", offs,
-                      "totalLag", any_lag ? json_integer(total) : json_null());
+                      "totalLag", any_lag ? json_integer(total) : json_null(),
+                      "subscriptionConflicts", subscription_conflicts(m, 1));
         free(s);
         ferry_group_members_free(m);
         return print_json(j);
@@ -707,6 +771,10 @@ static int cmd_group_describe(ctl *c, cmdctx *x)
     printf("Group %s: %s, %s, %d live member(s)\n\n", group,
            proto[0] ? proto : "protocol unknown", state,
            m ? m->member_count : 0);
+    json_t *conflicts = subscription_conflicts(m, 0);
+    if (json_array_size(conflicts))
+        fputc('\n', stdout);
+    json_decref(conflicts);
     cli_table t;
     static const char *const h[] = {"TOPIC",          "BROKER",         "QUEUE",
                                     "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",

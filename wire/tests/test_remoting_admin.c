@@ -138,8 +138,9 @@ static void test_consumer_connection_round_trip(void **state)
 {
     remoting_message_queue asg[2] = {{V("T"), V("b"), 0}, {V("T"), V("b"), 2}};
     remoting_connection conns[2] = {
-        {V("rdkafka-1"), V("/127.0.0.1"), V("OTHER"), 0, asg, 2},
-        {V("10.0.0.1@77"), V("10.0.0.1:5555"), V("JAVA"), 479, NULL, 0}};
+        {V("rdkafka-1"), V("/127.0.0.1"), V("OTHER"), 0, asg, 2, V("")},
+        {V("10.0.0.1@77"), V("10.0.0.1:5555"), V("JAVA"), 479, NULL, 0,
+         V("T\tA || B\n")}};
     buf_view tags[1] = {V("A")};
     int32_t codes[1] = {65};
     remoting_subscription subs[1];
@@ -173,6 +174,9 @@ static void test_consumer_connection_round_trip(void **state)
     assert_int_equal(out.connection_count, 2);
     assert_true(view_is(out.connections[0].client_id, "rdkafka-1"));
     assert_int_equal(out.connections[0].assigned_count, 2);
+    assert_int_equal(out.connections[0].ferry_subscriptions.len, 0);
+    assert_true(view_is(out.connections[1].ferry_subscriptions,
+                        "T\tA || B\n"));
     assert_int_equal(out.connections[0].assigned[1].queue_id, 2);
     assert_true(view_is(out.connections[1].language, "JAVA"));
     assert_int_equal(out.connections[1].version, 479);

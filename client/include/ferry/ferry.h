@@ -579,6 +579,11 @@ typedef struct ferry_member {
     int32_t version;
     ferry_queue *assigned; /* known for Kafka members; NULL otherwise */
     int assigned_count;
+    /* RocketMQ members on a Ferry broker: what this member subscribed,
+     * "topic\texpression\n" lines (malloc'd; NULL if unknown).  Members
+     * of one group with different expressions for one topic miss
+     * messages: the broker filters with one expression per group. */
+    char *subscriptions;
 } ferry_member;
 
 typedef struct ferry_subscription {
