@@ -142,114 +142,6 @@ bad:
 /* decoding helpers                                                    */
 /* ------------------------------------------------------------------ */
 
-typedef struct actx {
-    wire_arena *a;
-    int err;
-} actx;
-
-static void afail(actx *c, int err)
-{
-    if (!c->err)
-        c->err = err;
-}
-
-static buf_view astr_of(actx *c, json_t *v, const char *dflt)
-{
-    buf_view out = {NULL, 0, 1};
-    int failed = 0;
-
-    if (!v || json_is_null(v)) {
-        if (dflt)
-            out = remoting_arena_copy(c->a, dflt, strlen(dflt), &failed);
-    } else if (json_is_string(v)) {
-        out = remoting_arena_copy(c->a, json_string_value(v),
-                                  json_string_length(v), &failed);
-    } else {
-        afail(c, BUF_EINVAL);
-    }
-    if (failed)
-        afail(c, BUF_ENOMEM);
-    return out;
-}
-
-static buf_view astr(actx *c, json_t *obj, const char *key, const char *dflt)
-{
-    return astr_of(c, json_object_get(obj, key), dflt);
-}
-
-static int64_t anum_of(actx *c, json_t *v, int64_t dflt, int64_t lo, int64_t hi)
-{
-    int64_t x = dflt;
-
-    if (!v || json_is_null(v))
-        return dflt;
-    if (json_is_integer(v)) {
-        x = json_integer_value(v);
-    } else if (json_is_real(v)) {
-        double d = json_real_value(v);
-        if (!(d >= -9.2e18 && d <= 9.2e18)) {
-            afail(c, BUF_EINVAL);
-            return dflt;
-        }
-        x = (int64_t)d;
-    } else if (json_is_string(v)) {
-        buf_view s = {(const uint8_t *)json_string_value(v),
-                      json_string_length(v), 0};
-        if (remoting_parse_i64(s, &x) != 0) {
-            afail(c, BUF_EINVAL);
-            return dflt;
-        }
-    } else {
-        afail(c, BUF_EINVAL);
-        return dflt;
-    }
-    if (x < lo || x > hi) {
-        afail(c, BUF_EINVAL);
-        return dflt;
-    }
-    return x;
-}
-
-static int64_t anum(actx *c, json_t *obj, const char *key, int64_t dflt,
-                    int64_t lo, int64_t hi)
-{
-    return anum_of(c, json_object_get(obj, key), dflt, lo, hi);
-}
-
-static int abool(actx *c, json_t *obj, const char *key, int dflt)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return dflt;
-    if (json_is_boolean(v))
-        return json_is_true(v);
-    afail(c, BUF_EINVAL);
-    return dflt;
-}
-
-static json_t *atyped(actx *c, json_t *obj, const char *key, int is_array)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (is_array ? !json_is_array(v) : !json_is_object(v)) {
-        afail(c, BUF_EINVAL);
-        return NULL;
-    }
-    return v;
-}
-
-static void *acalloc(actx *c, size_t n, size_t sz)
-{
-    void *p;
-    if (n == 0 || n > INT32_MAX)
-        return NULL;
-    p = wire_arena_calloc(c->a, n, sz);
-    if (!p)
-        afail(c, BUF_ENOMEM);
-    return p;
-}
-
 /* The body as a JSON object, object keys quoted first when present. */
 static int aload(const uint8_t *p, size_t n, json_t **root)
 {
@@ -277,26 +169,26 @@ static int aload(const uint8_t *p, size_t n, json_t **root)
     return rc;
 }
 
-static void amq(actx *c, json_t *o, remoting_message_queue *mq)
+static void amq(rjd *c, json_t *o, remoting_message_queue *mq)
 {
-    mq->topic = astr(c, o, "topic", "");
-    mq->broker_name = astr(c, o, "brokerName", "");
-    mq->queue_id = (int32_t)anum(c, o, "queueId", 0, INT32_MIN, INT32_MAX);
+    mq->topic = rjd_str(c, o, "topic", "");
+    mq->broker_name = rjd_str(c, o, "brokerName", "");
+    mq->queue_id = (int32_t)rjd_num(c, o, "queueId", 0, INT32_MIN, INT32_MAX);
 }
 
 /* A map key holding a MessageQueue's JSON text. */
-static void amq_key(actx *c, const char *key, remoting_message_queue *mq)
+static void amq_key(rjd *c, const char *key, remoting_message_queue *mq)
 {
     json_error_t jerr;
     json_t *o;
 
     if (strlen(key) > 65536) {
-        afail(c, BUF_EINVAL);
+        rjd_fail(c, BUF_EINVAL);
         return;
     }
     o = json_loads(key, JSON_DISABLE_EOF_CHECK, &jerr);
     if (!o || !json_is_object(o)) {
-        afail(c, BUF_EINVAL);
+        rjd_fail(c, BUF_EINVAL);
         json_decref(o);
         return;
     }
@@ -304,9 +196,9 @@ static void amq_key(actx *c, const char *key, remoting_message_queue *mq)
     json_decref(o);
 }
 
-static json_t *offset_table(actx *c, json_t *root, size_t *count)
+static json_t *offset_table(rjd *c, json_t *root, size_t *count)
 {
-    json_t *t = atyped(c, root, "offsetTable", 0);
+    json_t *t = rjd_typed(c, root, "offsetTable", 0);
     *count = t ? json_object_size(t) : 0;
     return t;
 }
@@ -318,7 +210,7 @@ static json_t *offset_table(actx *c, json_t *root, size_t *count)
 int remoting_topic_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
                                 remoting_topic_offset **out, int32_t *count)
 {
-    actx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *t, *v;
     const char *key;
     size_t cnt, i = 0;
@@ -329,19 +221,19 @@ int remoting_topic_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
     t = offset_table(&c, root, &cnt);
-    remoting_topic_offset *o = cnt ? acalloc(&c, cnt, sizeof(*o)) : NULL;
+    remoting_topic_offset *o = cnt ? rjd_calloc(&c, cnt, sizeof(*o)) : NULL;
     if (o) {
         json_object_foreach(t, key, v)
         {
             if (!json_is_object(v)) {
-                afail(&c, BUF_EINVAL);
+                rjd_fail(&c, BUF_EINVAL);
                 break;
             }
             amq_key(&c, key, &o[i].mq);
-            o[i].min_offset = anum(&c, v, "minOffset", 0, INT64_MIN, INT64_MAX);
-            o[i].max_offset = anum(&c, v, "maxOffset", 0, INT64_MIN, INT64_MAX);
+            o[i].min_offset = rjd_num(&c, v, "minOffset", 0, INT64_MIN, INT64_MAX);
+            o[i].max_offset = rjd_num(&c, v, "maxOffset", 0, INT64_MIN, INT64_MAX);
             o[i].last_update_timestamp =
-                anum(&c, v, "lastUpdateTimestamp", 0, INT64_MIN, INT64_MAX);
+                rjd_num(&c, v, "lastUpdateTimestamp", 0, INT64_MIN, INT64_MAX);
             i++;
         }
     }
@@ -357,7 +249,7 @@ int remoting_consume_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
                                   double *consume_tps,
                                   remoting_consume_offset **out, int32_t *count)
 {
-    actx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *t, *v;
     const char *key;
     size_t cnt, i = 0;
@@ -372,27 +264,27 @@ int remoting_consume_stats_decode(const uint8_t *p, size_t n, wire_arena *a,
     if (v && json_is_number(v))
         *consume_tps = json_number_value(v);
     else if (v && !json_is_null(v))
-        afail(&c, BUF_EINVAL);
+        rjd_fail(&c, BUF_EINVAL);
     t = offset_table(&c, root, &cnt);
-    remoting_consume_offset *o = cnt ? acalloc(&c, cnt, sizeof(*o)) : NULL;
+    remoting_consume_offset *o = cnt ? rjd_calloc(&c, cnt, sizeof(*o)) : NULL;
     if (o) {
         json_object_foreach(t, key, v)
         {
             if (!json_is_object(v)) {
-                afail(&c, BUF_EINVAL);
+                rjd_fail(&c, BUF_EINVAL);
                 break;
             }
             amq_key(&c, key, &o[i].mq);
             o[i].broker_offset =
-                anum(&c, v, "brokerOffset", 0, INT64_MIN, INT64_MAX);
+                rjd_num(&c, v, "brokerOffset", 0, INT64_MIN, INT64_MAX);
             o[i].consumer_offset =
-                anum(&c, v, "consumerOffset", 0, INT64_MIN, INT64_MAX);
+                rjd_num(&c, v, "consumerOffset", 0, INT64_MIN, INT64_MAX);
             o[i].pull_offset =
-                anum(&c, v, "pullOffset", 0, INT64_MIN, INT64_MAX);
-            if (abool(&c, v, "ferryNoCommit", 0))
+                rjd_num(&c, v, "pullOffset", 0, INT64_MIN, INT64_MAX);
+            if (rjd_bool(&c, v, "ferryNoCommit", 0))
                 o[i].consumer_offset = o[i].pull_offset = -1;
             o[i].last_timestamp =
-                anum(&c, v, "lastTimestamp", 0, INT64_MIN, INT64_MAX);
+                rjd_num(&c, v, "lastTimestamp", 0, INT64_MIN, INT64_MAX);
             i++;
         }
     }
@@ -477,7 +369,7 @@ int remoting_reset_offset_encode(buf_writer *w,
 int remoting_reset_offset_decode(const uint8_t *p, size_t n, wire_arena *a,
                                  remoting_queue_offset **out, int32_t *count)
 {
-    actx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *t, *v;
     const char *key;
     size_t cnt, i = 0;
@@ -488,12 +380,12 @@ int remoting_reset_offset_decode(const uint8_t *p, size_t n, wire_arena *a,
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
     t = offset_table(&c, root, &cnt);
-    remoting_queue_offset *o = cnt ? acalloc(&c, cnt, sizeof(*o)) : NULL;
+    remoting_queue_offset *o = cnt ? rjd_calloc(&c, cnt, sizeof(*o)) : NULL;
     if (o) {
         json_object_foreach(t, key, v)
         {
             amq_key(&c, key, &o[i].mq);
-            o[i].offset = anum_of(&c, v, 0, INT64_MIN, INT64_MAX);
+            o[i].offset = rjd_num_of(&c, v, 0, INT64_MIN, INT64_MAX);
             i++;
         }
     }
@@ -602,7 +494,7 @@ int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
                                         wire_arena *a,
                                         remoting_consumer_connection *out)
 {
-    actx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *set, *subs, *v;
     size_t i;
     const char *key;
@@ -611,15 +503,15 @@ int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
     memset(out, 0, sizeof(*out));
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
-    out->consume_type = astr(&c, root, "consumeType", "");
-    out->message_model = astr(&c, root, "messageModel", "");
-    out->consume_from_where = astr(&c, root, "consumeFromWhere", "");
-    out->ferry_protocol = astr(&c, root, "ferryProtocol", "");
-    out->ferry_state = astr(&c, root, "ferryState", "");
-    set = atyped(&c, root, "connectionSet", 1);
+    out->consume_type = rjd_str(&c, root, "consumeType", "");
+    out->message_model = rjd_str(&c, root, "messageModel", "");
+    out->consume_from_where = rjd_str(&c, root, "consumeFromWhere", "");
+    out->ferry_protocol = rjd_str(&c, root, "ferryProtocol", "");
+    out->ferry_state = rjd_str(&c, root, "ferryState", "");
+    set = rjd_typed(&c, root, "connectionSet", 1);
     if (set && json_array_size(set) > 0) {
         out->connections =
-            acalloc(&c, json_array_size(set), sizeof(*out->connections));
+            rjd_calloc(&c, json_array_size(set), sizeof(*out->connections));
         if (out->connections) {
             json_array_foreach(set, i, v)
             {
@@ -627,25 +519,25 @@ int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
                 json_t *as, *m;
                 size_t q;
                 if (!json_is_object(v)) {
-                    afail(&c, BUF_EINVAL);
+                    rjd_fail(&c, BUF_EINVAL);
                     break;
                 }
-                k->client_id = astr(&c, v, "clientId", "");
-                k->client_addr = astr(&c, v, "clientAddr", "");
-                k->language = astr(&c, v, "language", "");
-                k->ferry_subscriptions = astr(&c, v, "ferrySubscriptions", "");
+                k->client_id = rjd_str(&c, v, "clientId", "");
+                k->client_addr = rjd_str(&c, v, "clientAddr", "");
+                k->language = rjd_str(&c, v, "language", "");
+                k->ferry_subscriptions = rjd_str(&c, v, "ferrySubscriptions", "");
                 k->version =
-                    (int32_t)anum(&c, v, "version", 0, INT32_MIN, INT32_MAX);
-                as = atyped(&c, v, "ferryAssigned", 1);
+                    (int32_t)rjd_num(&c, v, "version", 0, INT32_MIN, INT32_MAX);
+                as = rjd_typed(&c, v, "ferryAssigned", 1);
                 if (as && json_array_size(as) > 0) {
                     k->assigned =
-                        acalloc(&c, json_array_size(as), sizeof(*k->assigned));
+                        rjd_calloc(&c, json_array_size(as), sizeof(*k->assigned));
                     if (!k->assigned)
                         break;
                     json_array_foreach(as, q, m)
                     {
                         if (!json_is_object(m)) {
-                            afail(&c, BUF_EINVAL);
+                            rjd_fail(&c, BUF_EINVAL);
                             break;
                         }
                         amq(&c, m, &k->assigned[q]);
@@ -656,25 +548,25 @@ int remoting_consumer_connection_decode(const uint8_t *p, size_t n,
             }
         }
     }
-    subs = atyped(&c, root, "subscriptionTable", 0);
+    subs = rjd_typed(&c, root, "subscriptionTable", 0);
     if (subs && json_object_size(subs) > 0) {
         out->subscriptions =
-            acalloc(&c, json_object_size(subs), sizeof(*out->subscriptions));
+            rjd_calloc(&c, json_object_size(subs), sizeof(*out->subscriptions));
         i = 0;
         if (out->subscriptions) {
             json_object_foreach(subs, key, v)
             {
                 remoting_subscription *s = &out->subscriptions[i];
                 if (!json_is_object(v)) {
-                    afail(&c, BUF_EINVAL);
+                    rjd_fail(&c, BUF_EINVAL);
                     break;
                 }
-                s->topic = astr(&c, v, "topic", key);
-                s->sub_string = astr(&c, v, "subString", "*");
-                s->expression_type = astr(&c, v, "expressionType", "TAG");
+                s->topic = rjd_str(&c, v, "topic", key);
+                s->sub_string = rjd_str(&c, v, "subString", "*");
+                s->expression_type = rjd_str(&c, v, "expressionType", "TAG");
                 s->sub_version =
-                    anum(&c, v, "subVersion", 0, INT64_MIN, INT64_MAX);
-                s->class_filter_mode = abool(&c, v, "classFilterMode", 0);
+                    rjd_num(&c, v, "subVersion", 0, INT64_MIN, INT64_MAX);
+                s->class_filter_mode = rjd_bool(&c, v, "classFilterMode", 0);
                 i++;
             }
             out->subscription_count = (int32_t)i;
@@ -742,7 +634,7 @@ int remoting_subscription_groups_decode(const uint8_t *p, size_t n,
                                         remoting_subscription_group **out,
                                         int32_t *count)
 {
-    actx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *t, *v;
     const char *key;
     size_t i = 0;
@@ -752,32 +644,32 @@ int remoting_subscription_groups_decode(const uint8_t *p, size_t n,
     *count = 0;
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
-    t = atyped(&c, root, "subscriptionGroupTable", 0);
+    t = rjd_typed(&c, root, "subscriptionGroupTable", 0);
     remoting_subscription_group *g =
-        t && json_object_size(t) ? acalloc(&c, json_object_size(t), sizeof(*g))
+        t && json_object_size(t) ? rjd_calloc(&c, json_object_size(t), sizeof(*g))
                                  : NULL;
     if (g) {
         json_object_foreach(t, key, v)
         {
             remoting_subscription_group *s = &g[i];
             if (!json_is_object(v)) {
-                afail(&c, BUF_EINVAL);
+                rjd_fail(&c, BUF_EINVAL);
                 break;
             }
-            s->group_name = astr(&c, v, "groupName", key);
-            s->consume_enable = abool(&c, v, "consumeEnable", 1);
+            s->group_name = rjd_str(&c, v, "groupName", key);
+            s->consume_enable = rjd_bool(&c, v, "consumeEnable", 1);
             s->consume_broadcast_enable =
-                abool(&c, v, "consumeBroadcastEnable", 1);
+                rjd_bool(&c, v, "consumeBroadcastEnable", 1);
             s->consume_message_orderly =
-                abool(&c, v, "consumeMessageOrderly", 0);
+                rjd_bool(&c, v, "consumeMessageOrderly", 0);
             s->retry_queue_nums =
-                (int32_t)anum(&c, v, "retryQueueNums", 1, 0, INT32_MAX);
+                (int32_t)rjd_num(&c, v, "retryQueueNums", 1, 0, INT32_MAX);
             s->retry_max_times =
-                (int32_t)anum(&c, v, "retryMaxTimes", 16, -1, INT32_MAX);
-            s->ferry_protocol = astr(&c, v, "ferryProtocol", "");
-            s->ferry_state = astr(&c, v, "ferryState", "");
+                (int32_t)rjd_num(&c, v, "retryMaxTimes", 16, -1, INT32_MAX);
+            s->ferry_protocol = rjd_str(&c, v, "ferryProtocol", "");
+            s->ferry_state = rjd_str(&c, v, "ferryState", "");
             s->ferry_members =
-                (int32_t)anum(&c, v, "ferryMembers", 0, 0, INT32_MAX);
+                (int32_t)rjd_num(&c, v, "ferryMembers", 0, 0, INT32_MAX);
             i++;
         }
     }
@@ -822,7 +714,7 @@ int remoting_pending_txn_decode(const uint8_t *p, size_t n, wire_arena *a,
                                 remoting_pending_txn **out, int32_t *count,
                                 int64_t *total)
 {
-    actx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *l, *v;
     size_t i;
     int rc;
@@ -832,30 +724,30 @@ int remoting_pending_txn_decode(const uint8_t *p, size_t n, wire_arena *a,
     *total = 0;
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
-    l = atyped(&c, root, "pendingList", 1);
+    l = rjd_typed(&c, root, "pendingList", 1);
     remoting_pending_txn *t = l && json_array_size(l)
-                                  ? acalloc(&c, json_array_size(l), sizeof(*t))
+                                  ? rjd_calloc(&c, json_array_size(l), sizeof(*t))
                                   : NULL;
     if (t) {
         json_array_foreach(l, i, v)
         {
             if (!json_is_object(v)) {
-                afail(&c, BUF_EINVAL);
+                rjd_fail(&c, BUF_EINVAL);
                 break;
             }
-            t[i].producer_group = astr(&c, v, "producerGroup", "");
+            t[i].producer_group = rjd_str(&c, v, "producerGroup", "");
             t[i].queue_offset =
-                anum(&c, v, "queueOffset", 0, INT64_MIN, INT64_MAX);
+                rjd_num(&c, v, "queueOffset", 0, INT64_MIN, INT64_MAX);
             t[i].commit_log_offset =
-                anum(&c, v, "commitLogOffset", 0, INT64_MIN, INT64_MAX);
+                rjd_num(&c, v, "commitLogOffset", 0, INT64_MIN, INT64_MAX);
             t[i].first_timestamp =
-                anum(&c, v, "firstTimestamp", 0, INT64_MIN, INT64_MAX);
+                rjd_num(&c, v, "firstTimestamp", 0, INT64_MIN, INT64_MAX);
             t[i].check_times =
-                (int32_t)anum(&c, v, "checkTimes", 0, INT32_MIN, INT32_MAX);
+                (int32_t)rjd_num(&c, v, "checkTimes", 0, INT32_MIN, INT32_MAX);
         }
     }
     int32_t cnt = t ? (int32_t)json_array_size(l) : 0;
-    *total = anum(&c, root, "total", cnt, 0, INT64_MAX);
+    *total = rjd_num(&c, root, "total", cnt, 0, INT64_MAX);
     json_decref(root);
     if (c.err)
         return c.err;
@@ -871,7 +763,7 @@ int remoting_pending_txn_decode(const uint8_t *p, size_t n, wire_arena *a,
 int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
                              remoting_kv **out, int32_t *count)
 {
-    actx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *t, *v;
     const char *key;
     size_t i = 0;
@@ -881,9 +773,9 @@ int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
     *count = 0;
     if ((rc = aload(p, n, &root)) != 0)
         return rc;
-    t = atyped(&c, root, "table", 0);
+    t = rjd_typed(&c, root, "table", 0);
     remoting_kv *kv = t && json_object_size(t)
-                          ? acalloc(&c, json_object_size(t), sizeof(*kv))
+                          ? rjd_calloc(&c, json_object_size(t), sizeof(*kv))
                           : NULL;
     if (kv) {
         json_object_foreach(t, key, v)
@@ -896,10 +788,10 @@ int remoting_kv_table_decode(const uint8_t *p, size_t n, wire_arena *a,
                                    json_integer_value(v));
                 kv[i].value = remoting_arena_copy(a, tmp, (size_t)len, &failed);
             } else {
-                kv[i].value = astr_of(&c, v, NULL);
+                kv[i].value = rjd_str_of(&c, v, NULL);
             }
             if (failed)
-                afail(&c, BUF_ENOMEM);
+                rjd_fail(&c, BUF_ENOMEM);
             i++;
         }
     }

@@ -15,128 +15,6 @@
 #include "remoting.h"
 #include "remoting_int.h"
 
-typedef struct cctx {
-    wire_arena *a;
-    int err;
-} cctx;
-
-static void cfail(cctx *c, int err)
-{
-    if (!c->err)
-        c->err = err;
-}
-
-static buf_view cstr_of(cctx *c, json_t *v, const char *dflt)
-{
-    buf_view out = {NULL, 0, 1};
-    int failed = 0;
-
-    if (!v || json_is_null(v)) {
-        if (dflt)
-            out = remoting_arena_copy(c->a, dflt, strlen(dflt), &failed);
-    } else if (json_is_string(v)) {
-        out = remoting_arena_copy(c->a, json_string_value(v),
-                                  json_string_length(v), &failed);
-    } else {
-        cfail(c, BUF_EINVAL);
-    }
-    if (failed)
-        cfail(c, BUF_ENOMEM);
-    return out;
-}
-
-static buf_view cstr(cctx *c, json_t *obj, const char *key, const char *dflt)
-{
-    return cstr_of(c, json_object_get(obj, key), dflt);
-}
-
-static int64_t cnum(cctx *c, json_t *obj, const char *key, int64_t dflt,
-                    int64_t lo, int64_t hi)
-{
-    json_t *v = json_object_get(obj, key);
-    int64_t x = dflt;
-
-    if (!v || json_is_null(v))
-        return dflt;
-    if (json_is_integer(v)) {
-        x = json_integer_value(v);
-    } else if (json_is_string(v)) {
-        buf_view s = {(const uint8_t *)json_string_value(v),
-                      json_string_length(v), 0};
-        if (remoting_parse_i64(s, &x) != 0) {
-            cfail(c, BUF_EINVAL);
-            return dflt;
-        }
-    } else {
-        cfail(c, BUF_EINVAL);
-        return dflt;
-    }
-    if (x < lo || x > hi) {
-        cfail(c, BUF_EINVAL);
-        return dflt;
-    }
-    return x;
-}
-
-static int cbool(cctx *c, json_t *obj, const char *key, int dflt)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return dflt;
-    if (json_is_boolean(v))
-        return json_is_true(v);
-    cfail(c, BUF_EINVAL);
-    return dflt;
-}
-
-/* Member that must be an object/array when present (NULL when absent). */
-static json_t *ctyped(cctx *c, json_t *obj, const char *key, int is_array)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (is_array ? !json_is_array(v) : !json_is_object(v)) {
-        cfail(c, BUF_EINVAL);
-        return NULL;
-    }
-    return v;
-}
-
-static void *ccalloc(cctx *c, size_t n, size_t sz)
-{
-    void *p;
-    if (n == 0 || n > INT32_MAX)
-        return NULL;
-    p = wire_arena_calloc(c->a, n, sz);
-    if (!p)
-        cfail(c, BUF_ENOMEM);
-    return p;
-}
-
-static buf_view *cstrings(cctx *c, json_t *arr, int32_t *n)
-{
-    buf_view *out;
-    json_t *v;
-    size_t i;
-
-    *n = 0;
-    if (!arr || json_array_size(arr) == 0)
-        return NULL;
-    out = ccalloc(c, json_array_size(arr), sizeof(*out));
-    if (!out)
-        return NULL;
-    json_array_foreach(arr, i, v)
-    {
-        if (!json_is_string(v)) {
-            cfail(c, BUF_EINVAL);
-            return NULL;
-        }
-        out[i] = cstr_of(c, v, NULL);
-    }
-    *n = (int32_t)json_array_size(arr);
-    return out;
-}
-
 /*
  * fastjson writes integer map keys bare ({0:"ip:port"}); quote every bare
  * integer key (outside strings, after '{' or ',') so jansson accepts it.
@@ -227,16 +105,16 @@ static int cload(const uint8_t *p, size_t n, json_t **root)
 }
 
 /* brokerAddrs {"0":"ip:port",...} into an arena array. */
-static void broker_addrs(cctx *c, json_t *obj, remoting_broker_data *bd)
+static void broker_addrs(rjd *c, json_t *obj, remoting_broker_data *bd)
 {
-    json_t *addrs = ctyped(c, obj, "brokerAddrs", 0), *v;
+    json_t *addrs = rjd_typed(c, obj, "brokerAddrs", 0), *v;
     remoting_broker_addr *out;
     const char *key;
     int32_t i = 0;
 
     if (!addrs || json_object_size(addrs) == 0)
         return;
-    out = ccalloc(c, json_object_size(addrs), sizeof(*out));
+    out = rjd_calloc(c, json_object_size(addrs), sizeof(*out));
     if (!out)
         return;
     json_object_foreach(addrs, key, v)
@@ -244,10 +122,10 @@ static void broker_addrs(cctx *c, json_t *obj, remoting_broker_data *bd)
         buf_view kv = remoting_view(key);
         if (remoting_parse_i64(kv, &out[i].broker_id) != 0 ||
             !json_is_string(v)) {
-            cfail(c, BUF_EINVAL);
+            rjd_fail(c, BUF_EINVAL);
             return;
         }
-        out[i].addr = cstr_of(c, v, NULL);
+        out[i].addr = rjd_str_of(c, v, NULL);
         i++;
     }
     bd->addrs = out;
@@ -257,7 +135,7 @@ static void broker_addrs(cctx *c, json_t *obj, remoting_broker_data *bd)
 int remoting_topic_route_decode(const uint8_t *p, size_t n, wire_arena *a,
                                 remoting_topic_route *out)
 {
-    cctx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *arr, *v;
     size_t i;
     int rc;
@@ -266,53 +144,53 @@ int remoting_topic_route_decode(const uint8_t *p, size_t n, wire_arena *a,
     out->order_topic_conf.is_null = 1;
     if ((rc = cload(p, n, &root)) != 0)
         return rc;
-    if ((arr = ctyped(&c, root, "brokerDatas", 1)) != NULL &&
+    if ((arr = rjd_typed(&c, root, "brokerDatas", 1)) != NULL &&
         json_array_size(arr) > 0) {
         remoting_broker_data *bds =
-            ccalloc(&c, json_array_size(arr), sizeof(*bds));
+            rjd_calloc(&c, json_array_size(arr), sizeof(*bds));
         if (bds) {
             json_array_foreach(arr, i, v)
             {
                 if (!json_is_object(v)) {
-                    cfail(&c, BUF_EINVAL);
+                    rjd_fail(&c, BUF_EINVAL);
                     break;
                 }
-                bds[i].cluster = cstr(&c, v, "cluster", "");
-                bds[i].broker_name = cstr(&c, v, "brokerName", "");
-                bds[i].zone_name = cstr(&c, v, "zoneName", NULL);
+                bds[i].cluster = rjd_str(&c, v, "cluster", "");
+                bds[i].broker_name = rjd_str(&c, v, "brokerName", "");
+                bds[i].zone_name = rjd_str(&c, v, "zoneName", NULL);
                 bds[i].enable_acting_master =
-                    cbool(&c, v, "enableActingMaster", 0);
+                    rjd_bool(&c, v, "enableActingMaster", 0);
                 broker_addrs(&c, v, &bds[i]);
             }
             out->broker_datas = bds;
             out->broker_data_count = (int32_t)json_array_size(arr);
         }
     }
-    if ((arr = ctyped(&c, root, "queueDatas", 1)) != NULL &&
+    if ((arr = rjd_typed(&c, root, "queueDatas", 1)) != NULL &&
         json_array_size(arr) > 0) {
         remoting_queue_data *qds =
-            ccalloc(&c, json_array_size(arr), sizeof(*qds));
+            rjd_calloc(&c, json_array_size(arr), sizeof(*qds));
         if (qds) {
             json_array_foreach(arr, i, v)
             {
                 if (!json_is_object(v)) {
-                    cfail(&c, BUF_EINVAL);
+                    rjd_fail(&c, BUF_EINVAL);
                     break;
                 }
-                qds[i].broker_name = cstr(&c, v, "brokerName", "");
-                qds[i].read_queue_nums = (int32_t)cnum(
+                qds[i].broker_name = rjd_str(&c, v, "brokerName", "");
+                qds[i].read_queue_nums = (int32_t)rjd_num(
                     &c, v, "readQueueNums", 0, 0, 65535);
-                qds[i].write_queue_nums = (int32_t)cnum(
+                qds[i].write_queue_nums = (int32_t)rjd_num(
                     &c, v, "writeQueueNums", 0, 0, 65535);
-                qds[i].perm = (int32_t)cnum(&c, v, "perm", 6, 0, INT32_MAX);
-                qds[i].topic_sys_flag = (int32_t)cnum(
+                qds[i].perm = (int32_t)rjd_num(&c, v, "perm", 6, 0, INT32_MAX);
+                qds[i].topic_sys_flag = (int32_t)rjd_num(
                     &c, v, "topicSysFlag", 0, INT32_MIN, INT32_MAX);
             }
             out->queue_datas = qds;
             out->queue_data_count = (int32_t)json_array_size(arr);
         }
     }
-    out->order_topic_conf = cstr(&c, root, "orderTopicConf", NULL);
+    out->order_topic_conf = rjd_str(&c, root, "orderTopicConf", NULL);
     json_decref(root);
     if (c.err)
         memset(out, 0, sizeof(*out));
@@ -322,7 +200,7 @@ int remoting_topic_route_decode(const uint8_t *p, size_t n, wire_arena *a,
 int remoting_cluster_info_decode(const uint8_t *p, size_t n, wire_arena *a,
                                  remoting_cluster_info *out)
 {
-    cctx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *tab, *v;
     const char *key;
     int32_t i;
@@ -331,21 +209,21 @@ int remoting_cluster_info_decode(const uint8_t *p, size_t n, wire_arena *a,
     memset(out, 0, sizeof(*out));
     if ((rc = cload(p, n, &root)) != 0)
         return rc;
-    tab = ctyped(&c, root, "brokerAddrTable", 0);
+    tab = rjd_typed(&c, root, "brokerAddrTable", 0);
     if (tab && json_object_size(tab) > 0) {
         remoting_broker_data *bds =
-            ccalloc(&c, json_object_size(tab), sizeof(*bds));
+            rjd_calloc(&c, json_object_size(tab), sizeof(*bds));
         i = 0;
         if (bds) {
             json_object_foreach(tab, key, v)
             {
                 if (!json_is_object(v)) {
-                    cfail(&c, BUF_EINVAL);
+                    rjd_fail(&c, BUF_EINVAL);
                     break;
                 }
-                bds[i].cluster = cstr(&c, v, "cluster", "");
-                bds[i].broker_name = cstr(&c, v, "brokerName", key);
-                bds[i].zone_name = cstr(&c, v, "zoneName", NULL);
+                bds[i].cluster = rjd_str(&c, v, "cluster", "");
+                bds[i].broker_name = rjd_str(&c, v, "brokerName", key);
+                bds[i].zone_name = rjd_str(&c, v, "zoneName", NULL);
                 broker_addrs(&c, v, &bds[i]);
                 i++;
             }
@@ -353,24 +231,24 @@ int remoting_cluster_info_decode(const uint8_t *p, size_t n, wire_arena *a,
             out->broker_count = i;
         }
     }
-    tab = ctyped(&c, root, "clusterAddrTable", 0);
+    tab = rjd_typed(&c, root, "clusterAddrTable", 0);
     if (tab && json_object_size(tab) > 0 && !c.err) {
         remoting_cluster_entry *ce =
-            ccalloc(&c, json_object_size(tab), sizeof(*ce));
+            rjd_calloc(&c, json_object_size(tab), sizeof(*ce));
         i = 0;
         if (ce) {
             json_object_foreach(tab, key, v)
             {
                 int failed = 0;
                 if (!json_is_array(v)) {
-                    cfail(&c, BUF_EINVAL);
+                    rjd_fail(&c, BUF_EINVAL);
                     break;
                 }
                 ce[i].cluster =
                     remoting_arena_copy(c.a, key, strlen(key), &failed);
                 if (failed)
-                    cfail(&c, BUF_ENOMEM);
-                ce[i].broker_names = cstrings(&c, v, &ce[i].broker_name_count);
+                    rjd_fail(&c, BUF_ENOMEM);
+                ce[i].broker_names = rjd_strings(&c, v, &ce[i].broker_name_count);
                 i++;
             }
             out->clusters = ce;
@@ -387,7 +265,7 @@ static int string_list_decode(const uint8_t *p, size_t n, wire_arena *a,
                               const char *key, buf_view **items,
                               int32_t *count)
 {
-    cctx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root;
     int rc;
 
@@ -395,7 +273,7 @@ static int string_list_decode(const uint8_t *p, size_t n, wire_arena *a,
     *count = 0;
     if ((rc = cload(p, n, &root)) != 0)
         return rc;
-    *items = cstrings(&c, ctyped(&c, root, key, 1), count);
+    *items = rjd_strings(&c, rjd_typed(&c, root, key, 1), count);
     json_decref(root);
     if (c.err) {
         *items = NULL;
@@ -534,7 +412,7 @@ int remoting_lock_batch_response_decode(const uint8_t *p, size_t n,
                                         remoting_message_queue **mqs,
                                         int32_t *count)
 {
-    cctx c = {a, 0};
+    rjd c = {a, 0};
     json_t *root, *arr, *v;
     remoting_message_queue *out = NULL;
     size_t i, total = 0;
@@ -544,20 +422,20 @@ int remoting_lock_batch_response_decode(const uint8_t *p, size_t n,
     *count = 0;
     if ((rc = cload(p, n, &root)) != 0)
         return rc;
-    arr = ctyped(&c, root, "lockOKMQSet", 1);
+    arr = rjd_typed(&c, root, "lockOKMQSet", 1);
     if (arr && json_array_size(arr) > 0 &&
-        (out = ccalloc(&c, json_array_size(arr), sizeof(*out))) != NULL) {
+        (out = rjd_calloc(&c, json_array_size(arr), sizeof(*out))) != NULL) {
         total = json_array_size(arr);
         json_array_foreach(arr, i, v)
         {
             if (!json_is_object(v)) {
-                cfail(&c, BUF_EINVAL);
+                rjd_fail(&c, BUF_EINVAL);
                 break;
             }
-            out[i].topic = cstr(&c, v, "topic", "");
-            out[i].broker_name = cstr(&c, v, "brokerName", "");
+            out[i].topic = rjd_str(&c, v, "topic", "");
+            out[i].broker_name = rjd_str(&c, v, "brokerName", "");
             out[i].queue_id =
-                (int32_t)cnum(&c, v, "queueId", 0, INT32_MIN, INT32_MAX);
+                (int32_t)rjd_num(&c, v, "queueId", 0, INT32_MIN, INT32_MAX);
         }
     }
     json_decref(root);

@@ -37,4 +37,30 @@ typedef struct json_t json_t;
 int remoting_json_load(const uint8_t *p, size_t n, int max_depth,
                        size_t max_values, json_t **root);
 
+/*
+ * Typed reads from a parsed body (remoting_jdecode.c), for the decoders of
+ * remoting_client.c and remoting_admin.c.  Absent or null members give the
+ * default; a member of the wrong type, a number outside [lo, hi] (numbers
+ * may be JSON integers, reals in range, or decimal strings, as fastjson
+ * and the Go client write them) or a full arena sets c->err once (the
+ * first error wins) and gives the default.  Strings are arena copies.
+ */
+typedef struct rjd {
+    wire_arena *a;
+    int err;
+} rjd;
+void rjd_fail(rjd *c, int err);
+buf_view rjd_str_of(rjd *c, json_t *v, const char *dflt);
+buf_view rjd_str(rjd *c, json_t *obj, const char *key, const char *dflt);
+int64_t rjd_num_of(rjd *c, json_t *v, int64_t dflt, int64_t lo, int64_t hi);
+int64_t rjd_num(rjd *c, json_t *obj, const char *key, int64_t dflt,
+                int64_t lo, int64_t hi);
+int rjd_bool(rjd *c, json_t *obj, const char *key, int dflt);
+/* An object/array member (NULL when absent; wrong type is an error). */
+json_t *rjd_typed(rjd *c, json_t *obj, const char *key, int is_array);
+/* Zeroed arena memory for n items (NULL for n == 0, or on error). */
+void *rjd_calloc(rjd *c, size_t n, size_t sz);
+/* An array of strings as arena views (NULL, *n 0 when absent or empty). */
+buf_view *rjd_strings(rjd *c, json_t *arr, int32_t *n);
+
 #endif /* FERRY_REMOTING_INT_H */
