@@ -28,80 +28,20 @@
 #include <unistd.h>
 
 #include "broker_proc.h"
+#include "testkit.h"
 #include "ferry/ferry.h"
 
 static broker_proc B;
 static const char *broker_bin;
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void conf_for(ferry_conf *c, const char *group)
-{
-    ferry_conf_init(c);
-    c->namesrv_addr = B.namesrv;
-    c->group = group;
-}
-
-static ferry_admin *admin_new(void)
-{
-    ferry_conf c;
-    char err[256];
-    conf_for(&c, "admin");
-    ferry_admin *a = ferry_admin_new(&c, err, sizeof err);
-    assert_non_null(a);
-    return a;
-}
-
 static ferry_producer *producer_new(void)
 {
     ferry_conf c;
     char err[256];
-    conf_for(&c, "pg");
+    testkit_conf(&c, "pg");
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
     assert_non_null(p);
     return p;
-}
-
-static void create_topic(const char *topic, int queues)
-{
-    ferry_admin *a = admin_new();
-    int rc = ferry_admin_create_topic(a, NULL, NULL, topic, queues, queues);
-    if (rc)
-        fprintf(stderr, "create %s: %s %s\n", topic, ferry_strerror(rc),
-                ferry_last_remark());
-    assert_int_equal(rc, 0);
-    /* the route shows up once the broker re-registered (immediate in
-     * standalone mode, but do not count on it) */
-    ferry_route *r = NULL;
-    for (int i = 0; i < 50; i++) {
-        if (ferry_admin_route(a, topic, &r) == 0 && r->queue_count > 0 &&
-            r->queues[0].write_queues == queues)
-            break;
-        ferry_route_free(r);
-        r = NULL;
-        usleep(100000);
-    }
-    assert_non_null(r);
-    ferry_route_free(r);
-    ferry_admin_free(a);
-}
-
-static ferry_msg text_msg(const char *topic, const char *tags,
-                          const char *keys, const char *body)
-{
-    ferry_msg m;
-    memset(&m, 0, sizeof m);
-    m.topic = topic;
-    m.tags = tags;
-    m.keys = keys;
-    m.body = body;
-    m.body_len = strlen(body);
-    return m;
 }
 
 /* Every message of every queue of topic (pull from 0 to the end). */
@@ -113,7 +53,7 @@ static void pull_all(const char *topic, const char *expr, char ***bodies,
     ferry_queue *qs;
     int nq, cap = 64;
 
-    conf_for(&c, "pull_all");
+    testkit_conf(&c, "pull_all");
     ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
     assert_non_null(pc);
     assert_int_equal(ferry_pull_consumer_queues(pc, topic, &qs, &nq), 0);
@@ -164,8 +104,8 @@ static void strs_free(char **v, int n)
 static void test_admin(void **state)
 {
     (void)state;
-    create_topic("c_admin", 3);
-    ferry_admin *a = admin_new();
+    testkit_create_topic("c_admin", 3);
+    ferry_admin *a = testkit_admin_new();
     char **topics;
     assert_int_equal(ferry_admin_topic_list(a, &topics), 0);
     int found = 0;
@@ -200,7 +140,7 @@ static void test_admin(void **state)
 static void test_send_sync_and_pull(void **state)
 {
     (void)state;
-    create_topic("c_sync", 4);
+    testkit_create_topic("c_sync", 4);
     ferry_producer *p = producer_new();
     char body[64], keys[64];
     ferry_prop props[1] = {{"color", "blue"}};
@@ -209,7 +149,7 @@ static void test_send_sync_and_pull(void **state)
     for (int i = 0; i < 40; i++) {
         snprintf(body, sizeof body, "sync-%02d", i);
         snprintf(keys, sizeof keys, "k%d kk%d", i, i);
-        ferry_msg m = text_msg("c_sync", i % 2 ? "B" : "A", keys, body);
+        ferry_msg m = testkit_text_msg("c_sync", i % 2 ? "B" : "A", keys, body);
         m.props = props;
         m.prop_count = 1;
         ferry_send_result r;
@@ -251,7 +191,7 @@ static void test_send_sync_and_pull(void **state)
     /* properties, keys, tags and ids survive */
     ferry_conf c;
     char err[256];
-    conf_for(&c, "c_sync_pull");
+    testkit_conf(&c, "c_sync_pull");
     ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
     ferry_queue *qs;
     int nq;
@@ -292,7 +232,7 @@ static void test_send_sync_and_pull(void **state)
     assert_int_equal(ferry_pull_consumer_commit(pc, &qs[1], 7), 0);
     assert_int_equal(ferry_pull_consumer_committed(pc, &qs[1], &got_off), 0);
     assert_int_equal(got_off, 7);
-    ferry_admin *a = admin_new();
+    ferry_admin *a = testkit_admin_new();
     assert_int_equal(ferry_admin_consumer_offset(a, "c_sync_pull", &qs[1],
                                                  &got_off),
                      0);
@@ -309,19 +249,19 @@ static void test_send_sync_and_pull(void **state)
 static void test_long_poll(void **state)
 {
     (void)state;
-    create_topic("c_poll", 1);
+    testkit_create_topic("c_poll", 1);
     ferry_conf c;
     char err[256];
-    conf_for(&c, "c_poll");
+    testkit_conf(&c, "c_poll");
     ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
     ferry_queue *qs;
     int nq;
     assert_int_equal(ferry_pull_consumer_queues(pc, "c_poll", &qs, &nq), 0);
     /* nothing there: the broker holds the pull for about the poll time */
-    int64_t t0 = now_ms();
+    int64_t t0 = testkit_now_ms();
     ferry_pull_result r;
     assert_int_equal(ferry_pull(pc, &qs[0], 0, 32, NULL, 600, &r), 0);
-    int64_t took = now_ms() - t0;
+    int64_t took = testkit_now_ms() - t0;
     assert_int_equal(r.status, FERRY_PULL_NO_NEW_MSG);
     assert_true(took >= 400);
     free(qs);
@@ -350,7 +290,7 @@ static void on_sent(int err, const ferry_send_result *r, const char *remark,
 static void test_async_oneway_batch(void **state)
 {
     (void)state;
-    create_topic("c_async", 2);
+    testkit_create_topic("c_async", 2);
     ferry_producer *p = producer_new();
     async_state s = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
                      0};
@@ -358,12 +298,12 @@ static void test_async_oneway_batch(void **state)
 
     for (int i = 0; i < 50; i++) {
         snprintf(body, sizeof body, "async-%02d", i);
-        ferry_msg m = text_msg("c_async", "X", NULL, body);
+        ferry_msg m = testkit_text_msg("c_async", "X", NULL, body);
         assert_int_equal(ferry_producer_send_async(p, &m, on_sent, &s), 0);
     }
     pthread_mutex_lock(&s.mu);
-    int64_t deadline = now_ms() + 10000;
-    while (s.done < 50 && now_ms() < deadline) {
+    int64_t deadline = testkit_now_ms() + 10000;
+    while (s.done < 50 && testkit_now_ms() < deadline) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 1;
@@ -375,7 +315,7 @@ static void test_async_oneway_batch(void **state)
 
     for (int i = 0; i < 10; i++) {
         snprintf(body, sizeof body, "oneway-%02d", i);
-        ferry_msg m = text_msg("c_async", "X", NULL, body);
+        ferry_msg m = testkit_text_msg("c_async", "X", NULL, body);
         assert_int_equal(ferry_producer_send_oneway(p, &m), 0);
     }
 
@@ -384,7 +324,7 @@ static void test_async_oneway_batch(void **state)
     char bodies[10][32];
     for (int i = 0; i < 10; i++) {
         snprintf(bodies[i], sizeof bodies[i], "batch-%02d", i);
-        batch[i] = text_msg("c_async", "Y", "bk", bodies[i]);
+        batch[i] = testkit_text_msg("c_async", "Y", "bk", bodies[i]);
     }
     ferry_queue *qs;
     int nq;
@@ -399,7 +339,7 @@ static void test_async_oneway_batch(void **state)
 
     ferry_conf c;
     char err[256];
-    conf_for(&c, "c_async");
+    testkit_conf(&c, "c_async");
     ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
     ferry_pull_result pr;
     int64_t off = -1;
@@ -442,14 +382,14 @@ static void test_async_oneway_batch(void **state)
 static void test_order_and_selector(void **state)
 {
     (void)state;
-    create_topic("c_order", 4);
+    testkit_create_topic("c_order", 4);
     ferry_producer *p = producer_new();
     char body[64];
     int qid = -1;
 
     for (int i = 0; i < 30; i++) {
         snprintf(body, sizeof body, "o-%03d", i);
-        ferry_msg m = text_msg("c_order", NULL, NULL, body);
+        ferry_msg m = testkit_text_msg("c_order", NULL, NULL, body);
         ferry_send_result r;
         assert_int_equal(
             ferry_producer_send_select(p, &m, ferry_select_by_hash,
@@ -467,7 +407,7 @@ static void test_order_and_selector(void **state)
     int other = (qid + 1) % 4;
     for (int i = 0; i < 5; i++) {
         snprintf(body, sizeof body, "to-%d", i);
-        ferry_msg m = text_msg("c_order", NULL, NULL, body);
+        ferry_msg m = testkit_text_msg("c_order", NULL, NULL, body);
         ferry_send_result r;
         assert_int_equal(ferry_producer_send_to(p, &m, &qs[other], &r), 0);
         assert_int_equal(r.queue.queue_id, qs[other].queue_id);
@@ -476,7 +416,7 @@ static void test_order_and_selector(void **state)
 
     ferry_conf c;
     char err[256];
-    conf_for(&c, "c_order");
+    testkit_conf(&c, "c_order");
     ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
     ferry_pull_result r;
     ferry_queue q = qs[0];
@@ -499,14 +439,14 @@ static void test_order_and_selector(void **state)
 static void test_view_and_query(void **state)
 {
     (void)state;
-    create_topic("c_view", 2);
+    testkit_create_topic("c_view", 2);
     ferry_producer *p = producer_new();
-    ferry_msg m = text_msg("c_view", "T", "needle haystack", "find me");
+    ferry_msg m = testkit_text_msg("c_view", "T", "needle haystack", "find me");
     ferry_send_result r;
     assert_int_equal(ferry_producer_send(p, &m, &r), 0);
     ferry_producer_free(p);
 
-    ferry_admin *a = admin_new();
+    ferry_admin *a = testkit_admin_new();
     ferry_msg_list l;
     assert_int_equal(ferry_admin_view_message(a, r.offset_msg_id, &l), 0);
     assert_int_equal(l.count, 1);
@@ -603,7 +543,7 @@ static ferry_push_consumer *push_new(const char *group, const char *topic,
 {
     ferry_conf c;
     char err[256];
-    conf_for(&c, group);
+    testkit_conf(&c, group);
     c.orderly = orderly_next;
     if (orderly_next) {
         c.consume_threads = 3;
@@ -635,7 +575,7 @@ static void send_n(const char *topic, const char *prefix, int n,
     char body[64];
     for (int i = 0; i < n; i++) {
         snprintf(body, sizeof body, "%s-%03d", prefix, i);
-        ferry_msg m = text_msg(topic, ntags ? tags[i % ntags] : NULL, NULL,
+        ferry_msg m = testkit_text_msg(topic, ntags ? tags[i % ntags] : NULL, NULL,
                                body);
         assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
     }
@@ -644,8 +584,8 @@ static void send_n(const char *topic, const char *prefix, int n,
 
 static int wait_count(collector *c, int want, int ms)
 {
-    int64_t deadline = now_ms() + ms;
-    while (collector_count(c) < want && now_ms() < deadline)
+    int64_t deadline = testkit_now_ms() + ms;
+    while (collector_count(c) < want && testkit_now_ms() < deadline)
         usleep(20000);
     return collector_count(c);
 }
@@ -653,8 +593,8 @@ static int wait_count(collector *c, int want, int ms)
 static int wait_assigned(ferry_push_consumer *a, int wa,
                          ferry_push_consumer *b, int wb, int ms)
 {
-    int64_t deadline = now_ms() + ms;
-    while (now_ms() < deadline) {
+    int64_t deadline = testkit_now_ms() + ms;
+    while (testkit_now_ms() < deadline) {
         if (ferry_push_consumer_assigned(a) == wa &&
             (!b || ferry_push_consumer_assigned(b) == wb))
             return 1;
@@ -694,7 +634,7 @@ static void assert_exact(collector **cols, int ncols, const char *prefix,
 static void test_push_clustering_rebalance(void **state)
 {
     (void)state;
-    create_topic("c_cluster", 4);
+    testkit_create_topic("c_cluster", 4);
     collector ca, cb;
     collector_init(&ca);
     collector_init(&cb);
@@ -715,7 +655,7 @@ static void test_push_clustering_rebalance(void **state)
     ferry_push_consumer *b = push_new("g_cluster", "c_cluster", "*",
                                       FERRY_CLUSTERING, &cb, NULL);
     assert_true(wait_assigned(a, 2, b, 2, 10000));
-    ferry_admin *ad = admin_new();
+    ferry_admin *ad = testkit_admin_new();
     char **ids;
     assert_int_equal(
         ferry_admin_consumer_list(ad, "g_cluster", "c_cluster", &ids), 0);
@@ -730,9 +670,9 @@ static void test_push_clustering_rebalance(void **state)
     ferry_admin_free(ad);
 
     send_n("c_cluster", "pair", 40, NULL, 0);
-    int64_t deadline = now_ms() + 10000;
+    int64_t deadline = testkit_now_ms() + 10000;
     while (collector_count(&ca) + collector_count(&cb) < 60 &&
-           now_ms() < deadline)
+           testkit_now_ms() < deadline)
         usleep(20000);
     usleep(200000); /* anything extra (a duplicate) would show up now */
     collector *both[2] = {&ca, &cb};
@@ -755,7 +695,7 @@ static void test_push_broadcasting(void **state)
 {
     (void)state;
     char path[300];
-    create_topic("c_bcast", 3);
+    testkit_create_topic("c_bcast", 3);
     snprintf(path, sizeof path, "%s/bcast.offsets", B.dir);
     collector ca, cb;
     collector_init(&ca);
@@ -795,7 +735,7 @@ static void test_push_resume_and_filter(void **state)
 {
     (void)state;
     static const char *const tags[3] = {"A", "B", "C"};
-    create_topic("c_resume", 2);
+    testkit_create_topic("c_resume", 2);
     collector c1;
     collector_init(&c1);
     c1.later_once = 1; /* the first batch is redelivered (sent back through
@@ -860,7 +800,7 @@ static ferry_consume_status on_ordered(ferry_push_consumer *pc,
 static void test_push_orderly(void **state)
 {
     (void)state;
-    create_topic("c_orderly", 4);
+    testkit_create_topic("c_orderly", 4);
     collector ca, cb;
     collector_init(&ca);
     collector_init(&cb);
@@ -882,15 +822,15 @@ static void test_push_orderly(void **state)
     for (int seq = 0; seq < 10; seq++) {
         for (int q = 0; q < 4; q++) {
             snprintf(body, sizeof body, "ord-%03d", q * 10 + seq);
-            ferry_msg m = text_msg("c_orderly", NULL, NULL, body);
+            ferry_msg m = testkit_text_msg("c_orderly", NULL, NULL, body);
             assert_int_equal(ferry_producer_send_to(p, &m, &qs[q], NULL), 0);
         }
     }
     free(qs);
     ferry_producer_free(p);
-    int64_t deadline = now_ms() + 10000;
+    int64_t deadline = testkit_now_ms() + 10000;
     while (collector_count(&ca) + collector_count(&cb) < 40 &&
-           now_ms() < deadline)
+           testkit_now_ms() < deadline)
         usleep(20000);
     usleep(200000);
     collector *both[2] = {&ca, &cb};
@@ -918,7 +858,7 @@ static int64_t wall_ms(void)
 static void test_push_consume_from(void **state)
 {
     (void)state;
-    create_topic("c_from", 2);
+    testkit_create_topic("c_from", 2);
     send_n("c_from", "old", 6, NULL, 0);
     usleep(50000);
     int64_t mid = wall_ms();
@@ -960,7 +900,7 @@ static void test_push_consume_from(void **state)
 static void test_reconnect(void **state)
 {
     (void)state;
-    create_topic("c_reconn", 2);
+    testkit_create_topic("c_reconn", 2);
     collector col;
     collector_init(&col);
     ferry_push_consumer *c = push_new("g_reconn", "c_reconn", "*",
@@ -974,7 +914,7 @@ static void test_reconnect(void **state)
             assert_int_equal(broker_proc_restart(&B, broker_bin), 0);
         }
         snprintf(body, sizeof body, "rc-%03d", i);
-        ferry_msg m = text_msg("c_reconn", NULL, NULL, body);
+        ferry_msg m = testkit_text_msg("c_reconn", NULL, NULL, body);
         int rc = ferry_producer_send(p, &m, NULL);
         if (rc)
             fprintf(stderr, "send after restart: %s\n", ferry_strerror(rc));
@@ -1001,7 +941,7 @@ static void test_errors(void **state)
     c.group = "g";
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
     assert_non_null(p);
-    ferry_msg m = text_msg("t", NULL, NULL, "x");
+    ferry_msg m = testkit_text_msg("t", NULL, NULL, "x");
     assert_int_equal(ferry_producer_send(p, &m, NULL), FERRY_ERR_CONNECT);
     m.topic = NULL;
     assert_int_equal(ferry_producer_send(p, &m, NULL), FERRY_ERR_INVALID);
@@ -1014,7 +954,7 @@ static void test_errors(void **state)
 
     /* a topic nobody created goes through TBW102 (auto-creation on) */
     p = producer_new();
-    m = text_msg("c_auto_created", NULL, NULL, "auto");
+    m = testkit_text_msg("c_auto_created", NULL, NULL, "auto");
     ferry_send_result r;
     int rc = ferry_producer_send(p, &m, &r);
     if (rc)
@@ -1022,14 +962,14 @@ static void test_errors(void **state)
                 ferry_last_remark());
     assert_int_equal(rc, 0);
     /* a broker error comes back with its code and remark */
-    m = text_msg("bad topic!", NULL, NULL, "x");
+    m = testkit_text_msg("bad topic!", NULL, NULL, "x");
     rc = ferry_producer_send(p, &m, &r);
     assert_int_equal(rc, FERRY_ERR_BROKER);
     assert_int_equal(ferry_last_response_code(), 13); /* MESSAGE_ILLEGAL */
     assert_true(strstr(ferry_last_remark(), "topic") != NULL);
     /* DELAY passes through: stored, or refused by a broker without delay
      * levels (MESSAGE_ILLEGAL with a remark) */
-    m = text_msg("c_auto_created", NULL, NULL, "later");
+    m = testkit_text_msg("c_auto_created", NULL, NULL, "later");
     m.delay_level = 3;
     rc = ferry_producer_send(p, &m, &r);
     if (rc != 0) {
@@ -1053,6 +993,7 @@ static int setup(void **state)
         fprintf(stderr, "cannot start %s\n", broker_bin);
         return -1;
     }
+    testkit_namesrv = B.namesrv;
     return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "broker_proc.h"
+#include "testkit.h"
 #include "ferry/ferry.h"
 
 static broker_proc B;
@@ -38,65 +39,6 @@ static const char *broker_args[] = {
     NULL, /* messageDelayLevel, when supported */
     NULL,
 };
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void conf_for(ferry_conf *c, const char *group)
-{
-    ferry_conf_init(c);
-    c->namesrv_addr = B.namesrv;
-    c->group = group;
-}
-
-static ferry_admin *admin_new(void)
-{
-    ferry_conf c;
-    char err[256];
-    conf_for(&c, "admin");
-    ferry_admin *a = ferry_admin_new(&c, err, sizeof err);
-    assert_non_null(a);
-    return a;
-}
-
-static void create_topic(const char *topic, int queues)
-{
-    ferry_admin *a = admin_new();
-    int rc = ferry_admin_create_topic(a, NULL, NULL, topic, queues, queues);
-    if (rc)
-        fprintf(stderr, "create %s: %s %s\n", topic, ferry_strerror(rc),
-                ferry_last_remark());
-    assert_int_equal(rc, 0);
-    ferry_route *r = NULL;
-    for (int i = 0; i < 50; i++) {
-        if (ferry_admin_route(a, topic, &r) == 0 && r->queue_count > 0 &&
-            r->queues[0].write_queues == queues)
-            break;
-        ferry_route_free(r);
-        r = NULL;
-        usleep(100000);
-    }
-    assert_non_null(r);
-    ferry_route_free(r);
-    ferry_admin_free(a);
-}
-
-static ferry_msg text_msg(const char *topic, const char *tags, const char *keys,
-                          const char *body)
-{
-    ferry_msg m;
-    memset(&m, 0, sizeof m);
-    m.topic = topic;
-    m.tags = tags;
-    m.keys = keys;
-    m.body = body;
-    m.body_len = strlen(body);
-    return m;
-}
-
 /* How many messages of topic (every queue, from 0) have this body. */
 static int pull_count(const char *topic, const char *body)
 {
@@ -105,7 +47,7 @@ static int pull_count(const char *topic, const char *body)
     ferry_queue *qs;
     int nq, found = 0;
 
-    conf_for(&c, "pull_count");
+    testkit_conf(&c, "pull_count");
     ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
     assert_non_null(pc);
     if (ferry_pull_consumer_queues(pc, topic, &qs, &nq) != 0) {
@@ -136,9 +78,9 @@ static int pull_count(const char *topic, const char *body)
 /* Wait up to ms for pull_count(topic, body) == want. */
 static int wait_pull(const char *topic, const char *body, int want, int ms)
 {
-    int64_t end = now_ms() + ms;
+    int64_t end = testkit_now_ms() + ms;
     int n;
-    while ((n = pull_count(topic, body)) != want && now_ms() < end)
+    while ((n = pull_count(topic, body)) != want && testkit_now_ms() < end)
         usleep(100000);
     return n;
 }
@@ -184,8 +126,8 @@ static int recorder_count(recorder *r)
 
 static int wait_recorded(recorder *r, int want, int ms)
 {
-    int64_t end = now_ms() + ms;
-    while (recorder_count(r) < want && now_ms() < end)
+    int64_t end = testkit_now_ms() + ms;
+    while (recorder_count(r) < want && testkit_now_ms() < end)
         usleep(20000);
     return recorder_count(r);
 }
@@ -220,7 +162,7 @@ static ferry_consume_status on_record(ferry_push_consumer *pc,
             g->reconsume_times = msgs[i]->reconsume_times;
             g->queue_id = msgs[i]->queue_id;
             g->queue_offset = msgs[i]->queue_offset;
-            g->at_ms = now_ms();
+            g->at_ms = testkit_now_ms();
             g->later = later;
         }
     }
@@ -234,7 +176,7 @@ static ferry_push_consumer *push_start(const char *group, const char *topic,
 {
     ferry_conf c;
     char err[256];
-    conf_for(&c, group);
+    testkit_conf(&c, group);
     c.consume_from = FERRY_CONSUME_FROM_FIRST_OFFSET;
     c.rebalance_interval_ms = 1000;
     c.long_poll_ms = 1000;
@@ -330,7 +272,7 @@ static ferry_producer *txn_producer(const char *group, txn_book *book)
 {
     ferry_conf c;
     char err[256];
-    conf_for(&c, group);
+    testkit_conf(&c, group);
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
     assert_non_null(p);
     assert_int_equal(ferry_producer_set_txn_checker(p, on_check, book), 0);
@@ -342,7 +284,7 @@ static ferry_producer *txn_producer(const char *group, txn_book *book)
 static void send_txn(ferry_producer *p, const char *topic, const char *body,
                      ferry_txn_state local, ferry_send_result *r)
 {
-    ferry_msg m = text_msg(topic, "T", body, body);
+    ferry_msg m = testkit_text_msg(topic, "T", body, body);
     ferry_txn_state st = FERRY_TXN_UNKNOWN;
     int rc = ferry_producer_send_txn(p, &m, exec_answer, &local, r, &st);
     if (rc)
@@ -362,14 +304,14 @@ static void test_txn_commit_rollback(void **state)
     pthread_mutex_init(&book.mu, NULL);
     book_add(&book, "txn-commit", FERRY_TXN_UNKNOWN, FERRY_TXN_UNKNOWN);
     book_add(&book, "txn-rollback", FERRY_TXN_UNKNOWN, FERRY_TXN_UNKNOWN);
-    create_topic("s_txn", 2);
+    testkit_create_topic("s_txn", 2);
 
     /* without a checker: refused */
     ferry_conf c;
     char err[256];
-    conf_for(&c, "txn_pg_none");
+    testkit_conf(&c, "txn_pg_none");
     ferry_producer *plain = ferry_producer_new(&c, err, sizeof err);
-    ferry_msg m = text_msg("s_txn", NULL, NULL, "x");
+    ferry_msg m = testkit_text_msg("s_txn", NULL, NULL, "x");
     assert_int_equal(
         ferry_producer_send_txn(plain, &m, exec_answer, NULL, NULL, NULL),
         FERRY_ERR_STATE);
@@ -412,16 +354,16 @@ static void test_txn_unknown_checked_back(void **state)
     book_add(&book, "txn-late-commit", FERRY_TXN_UNKNOWN, FERRY_TXN_COMMIT);
     book_add(&book, "txn-late-rollback", FERRY_TXN_ROLLBACK,
              FERRY_TXN_ROLLBACK);
-    create_topic("s_txn2", 2);
+    testkit_create_topic("s_txn2", 2);
     ferry_producer *p = txn_producer("txn_pg2", &book);
     ferry_send_result r1, r2;
-    int64_t t0 = now_ms();
+    int64_t t0 = testkit_now_ms();
     send_txn(p, "s_txn2", "txn-late-commit", FERRY_TXN_UNKNOWN, &r1);
     send_txn(p, "s_txn2", "txn-late-rollback", FERRY_TXN_UNKNOWN, &r2);
     /* not visible while unknown */
     assert_int_equal(pull_count("s_txn2", "txn-late-commit"), 0);
     assert_int_equal(wait_pull("s_txn2", "txn-late-commit", 1, 15000), 1);
-    int64_t took = now_ms() - t0;
+    int64_t took = testkit_now_ms() - t0;
     assert_true(book_checks(&book, "txn-late-commit") >= 2);
     assert_true(took >= 500); /* not before transactionTimeOut */
     /* the checker saw the half message as sent */
@@ -455,7 +397,7 @@ static void test_txn_checked_on_other_producer(void **state)
     pthread_mutex_init(&book2.mu, NULL);
     book_add(&book1, "txn-orphan", FERRY_TXN_UNKNOWN, FERRY_TXN_UNKNOWN);
     book_add(&book2, "txn-orphan", FERRY_TXN_COMMIT, FERRY_TXN_COMMIT);
-    create_topic("s_txn3", 2);
+    testkit_create_topic("s_txn3", 2);
     ferry_producer *p1 = txn_producer("txn_pg3", &book1);
     ferry_send_result r;
     send_txn(p1, "s_txn3", "txn-orphan", FERRY_TXN_UNKNOWN, &r);
@@ -474,8 +416,8 @@ static void test_txn_checked_on_other_producer(void **state)
 
 static int wait_assigned(ferry_push_consumer *pc, int want, int ms)
 {
-    int64_t end = now_ms() + ms;
-    while (ferry_push_consumer_assigned(pc) != want && now_ms() < end)
+    int64_t end = testkit_now_ms() + ms;
+    while (ferry_push_consumer_assigned(pc) != want && testkit_now_ms() < end)
         usleep(50000);
     return ferry_push_consumer_assigned(pc);
 }
@@ -489,7 +431,7 @@ static int pull_queue0(const char *topic, char bodies[][64], int max,
     ferry_queue *qs;
     int nq, n = 0;
 
-    conf_for(&c, "pull_dlq");
+    testkit_conf(&c, "pull_dlq");
     ferry_pull_consumer *pc = ferry_pull_consumer_new(&c, err, sizeof err);
     assert_non_null(pc);
     if (ferry_pull_consumer_queues(pc, topic, &qs, &nq) != 0) {
@@ -527,18 +469,18 @@ static int pull_queue0(const char *topic, char bodies[][64], int max,
 static void test_retry_then_dlq(void **state)
 {
     (void)state;
-    create_topic("s_retry", 2);
+    testkit_create_topic("s_retry", 2);
     recorder rec;
     recorder_init(&rec);
     ferry_push_consumer *pc = push_start("g_retry", "s_retry", &rec, 0, 2);
     assert_int_equal(wait_assigned(pc, 2, 10000), 2);
     ferry_conf c;
     char err[256];
-    conf_for(&c, "pg_retry");
+    testkit_conf(&c, "pg_retry");
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
-    ferry_msg m = text_msg("s_retry", "R", "k-always", "always-fails");
+    ferry_msg m = testkit_text_msg("s_retry", "R", "k-always", "always-fails");
     assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
-    m = text_msg("s_retry", "R", "k-once", "once-fails");
+    m = testkit_text_msg("s_retry", "R", "k-once", "once-fails");
     assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
     ferry_producer_free(p);
 
@@ -589,23 +531,23 @@ static void test_retry_then_dlq(void **state)
 static void test_delay_level_and_deliver_at(void **state)
 {
     (void)state;
-    create_topic("s_delay", 2);
+    testkit_create_topic("s_delay", 2);
     recorder rec;
     recorder_init(&rec);
     ferry_push_consumer *pc = push_start("g_delay", "s_delay", &rec, 0, 0);
     assert_int_equal(wait_assigned(pc, 2, 10000), 2);
     ferry_conf c;
     char err[256];
-    conf_for(&c, "pg_delay");
+    testkit_conf(&c, "pg_delay");
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    int64_t t0 = now_ms();
-    ferry_msg m = text_msg("s_delay", NULL, NULL, "level-2");
+    int64_t t0 = testkit_now_ms();
+    ferry_msg m = testkit_text_msg("s_delay", NULL, NULL, "level-2");
     m.delay_level = 2;
     assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
-    m = text_msg("s_delay", NULL, NULL, "at-1500");
+    m = testkit_text_msg("s_delay", NULL, NULL, "at-1500");
     m.deliver_at_ms = wall + 1500;
     assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
     ferry_producer_free(p);
@@ -637,14 +579,14 @@ static void send_ordered(const char *topic, int from, int to)
 {
     ferry_conf c;
     char err[256];
-    conf_for(&c, "pg_order");
+    testkit_conf(&c, "pg_order");
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
     assert_non_null(p);
     for (int i = from; i < to; i++) {
         char key[16], body[32];
         snprintf(key, sizeof key, "k%d", i % 4);
         snprintf(body, sizeof body, "k%d-%03d", i % 4, i);
-        ferry_msg m = text_msg(topic, NULL, key, body);
+        ferry_msg m = testkit_text_msg(topic, NULL, key, body);
         assert_int_equal(
             ferry_producer_send_select(p, &m, ferry_select_by_hash, key, NULL),
             0);
@@ -658,7 +600,7 @@ static void send_ordered(const char *topic, int from, int to)
 static void test_orderly_across_restart(void **state)
 {
     (void)state;
-    create_topic("s_order", 4);
+    testkit_create_topic("s_order", 4);
     recorder rec;
     recorder_init(&rec);
     snprintf(rec.later_body, sizeof rec.later_body, "k1-005");
@@ -668,9 +610,9 @@ static void test_orderly_across_restart(void **state)
     ferry_push_consumer_free(pc); /* commits, unlocks */
     send_ordered("s_order", 40, 80);
     pc = push_start("g_order", "s_order", &rec, 1, 0);
-    int64_t end = now_ms() + 20000;
+    int64_t end = testkit_now_ms() + 20000;
     int ok = 0;
-    while (now_ms() < end) {
+    while (testkit_now_ms() < end) {
         ok = 0;
         pthread_mutex_lock(&rec.mu);
         for (int i = 0; i < rec.n; i++)
@@ -710,15 +652,15 @@ static void test_orderly_across_restart(void **state)
 static void test_orderly_dlq(void **state)
 {
     (void)state;
-    create_topic("s_order_dlq", 1);
+    testkit_create_topic("s_order_dlq", 1);
     ferry_conf c;
     char err[256];
-    conf_for(&c, "pg_order_dlq");
+    testkit_conf(&c, "pg_order_dlq");
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
     static const char *const bodies[] = {"before", "always-poison", "after-1",
                                          "after-2"};
     for (int i = 0; i < 4; i++) {
-        ferry_msg m = text_msg("s_order_dlq", NULL, NULL, bodies[i]);
+        ferry_msg m = testkit_text_msg("s_order_dlq", NULL, NULL, bodies[i]);
         assert_int_equal(ferry_producer_send(p, &m, NULL), 0);
     }
     ferry_producer_free(p);
@@ -757,18 +699,18 @@ static void test_orderly_dlq(void **state)
 static void test_query_by_key_and_id(void **state)
 {
     (void)state;
-    create_topic("s_query", 2);
+    testkit_create_topic("s_query", 2);
     ferry_conf c;
     char err[256];
-    conf_for(&c, "pg_query");
+    testkit_conf(&c, "pg_query");
     ferry_producer *p = ferry_producer_new(&c, err, sizeof err);
     assert_non_null(p);
-    ferry_msg m = text_msg("s_query", "Q", "order-77 other", "query me");
+    ferry_msg m = testkit_text_msg("s_query", "Q", "order-77 other", "query me");
     ferry_send_result r;
     assert_int_equal(ferry_producer_send(p, &m, &r), 0);
     ferry_producer_free(p);
 
-    ferry_admin *a = admin_new();
+    ferry_admin *a = testkit_admin_new();
     ferry_msg_list l;
     int rc = FERRY_ERR_NOT_FOUND;
     for (int i = 0; i < 30 && rc == FERRY_ERR_NOT_FOUND; i++) {
@@ -808,6 +750,7 @@ static int setup(void **state)
         fprintf(stderr, "cannot start %s\n", broker_bin);
         return -1;
     }
+    testkit_namesrv = B.namesrv;
     return 0;
 }
 
