@@ -63,9 +63,10 @@
  * Warm-up: a first write to a fresh page of the mapping faults, and the
  * kernel allocates and zeroes the page on the writer's thread (the profile
  * of ASYNC appends was >60% kernel memset).  A "warm" thread keeps the
- * WARM_AHEAD bytes after the write position populated with
- * madvise(MADV_POPULATE_READ), polling every 2 ms (20 ms when idle), so the writer only
- * takes a cheap write-protect fault per page.  (RocketMQ warms whole new
+ * bytes after the write position populated with
+ * madvise(MADV_POPULATE_READ) - about 1/4 s of appends at the recent rate,
+ * 1 MiB to WARM_AHEAD (32 MiB) - polling every 2 ms (20 ms when idle), so
+ * the writer only takes a cheap write-protect fault per page.  (RocketMQ warms whole new
  * files by writing zeros; populate-read avoids dirtying pages twice.)
  *
  * Lifetime: a segment is refcounted.  The log's array holds one ref; every
@@ -96,6 +97,9 @@
 
 #define WARM_AHEAD (32u << 20)
 #define WARM_STEP  (1u << 20)
+/* How far ahead: about 1/4 s of appends at the recent rate, between 1 MiB
+ * (an idle broker keeps little of the log resident) and WARM_AHEAD. */
+#define WARM_AHEAD_MIN (1u << 20)
 /* Polling period: 2 ms while the log grows, doubling up to 20 ms while it
  * does not (an idle broker wakes 50 times a second, not 500; 32 MiB warm
  * ahead covers 20 ms of appends up to 1.6 GB/s). */
@@ -784,14 +788,34 @@ static void *commitlog_warm_main(void *arg)
     uint64_t warmed = 0;
     long page = sysconf(_SC_PAGESIZE);
     long nap_ms = WARM_NAP_MIN_MS;
+    double rate = 0; /* bytes/ms appended, smoothed */
+    struct timespec t_last;
+    clock_gettime(CLOCK_MONOTONIC, &t_last);
     while (!atomic_load_explicit(&st->warm_stop, memory_order_relaxed)) {
         int64_t pos = atomic_load_explicit(&cl->write_pos,
                                            memory_order_acquire);
-        /* idle log: back off (WARM_AHEAD stays populated meanwhile) */
+        struct timespec t_now;
+        clock_gettime(CLOCK_MONOTONIC, &t_now);
+        double dt_ms = (double)(t_now.tv_sec - t_last.tv_sec) * 1e3 +
+                       (double)(t_now.tv_nsec - t_last.tv_nsec) / 1e6;
+        t_last = t_now;
+        if (last_pos >= 0 && dt_ms > 0) {
+            double inst = (double)(pos > last_pos ? pos - last_pos : 0) /
+                          dt_ms;
+            /* rise at once with a burst, fall off over ~1/4 s */
+            double k = dt_ms / 250.0 < 1 ? dt_ms / 250.0 : 1;
+            rate = inst > rate ? inst : rate + (inst - rate) * k;
+        }
+        /* idle log: back off (the warmed range stays populated meanwhile) */
         nap_ms = pos != last_pos ? WARM_NAP_MIN_MS
                  : nap_ms * 2 > WARM_NAP_MAX_MS ? WARM_NAP_MAX_MS
                                                 : nap_ms * 2;
         last_pos = pos;
+        /* warm what about 1/4 s of appends at the current rate needs */
+        double want = rate * 250.0;
+        uint64_t ahead = want < WARM_AHEAD_MIN   ? WARM_AHEAD_MIN
+                         : want > WARM_AHEAD ? WARM_AHEAD
+                                             : (uint64_t)want;
         commitlog_segment *seg = commitlog_segment_find(cl, pos);
         if (seg) {
             uint64_t off = (uint64_t)(pos - seg->start);
@@ -801,7 +825,7 @@ static void *commitlog_warm_main(void *arg)
             }
             /* madvise needs page-aligned ranges: keep both ends aligned,
              * so EINVAL below can only mean "advice not supported" */
-            uint64_t target = (off + WARM_AHEAD) & ~(uint64_t)(page - 1);
+            uint64_t target = (off + ahead) & ~(uint64_t)(page - 1);
             if (target > seg->size)
                 target = seg->size & ~(uint64_t)(page - 1);
             while (warmed < target &&
