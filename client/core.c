@@ -59,6 +59,12 @@ typedef struct fpending {
     fclient_cb cb;
     void *arg;
     int is_sync;
+    /* Sync requests: the caller sleeps on cond under its own mu, not the
+     * client's, so a completion wakes one thread that then runs without
+     * contending for c->mu with the I/O thread and the other callers.
+     * Whoever takes p off the pending table (under c->mu) completes it:
+     * sets frame/len/err and done under p->mu (lock order c->mu, p->mu). */
+    pthread_mutex_t mu;
     pthread_cond_t cond;
     int done;
     int err;
@@ -259,7 +265,8 @@ static fpending *pending_take(fclient *c, int32_t opaque, uint64_t conn_id)
     return NULL;
 }
 
-static void pending_unlink(fclient *c, fpending *target)
+/* Returns 1 if target was still pending (the caller now owns it). */
+static int pending_unlink(fclient *c, fpending *target)
 {
     fpending **pp = &c->pending[(uint32_t)target->opaque % FC_BUCKETS];
     for (; *pp; pp = &(*pp)->next) {
@@ -267,9 +274,24 @@ static void pending_unlink(fclient *c, fpending *target)
             *pp = target->next;
             target->next = NULL;
             c->pending_count--;
-            return;
+            return 1;
         }
     }
+    return 0;
+}
+
+/* Completes a sync request taken off the table; frame is NULL on error.
+ * After the unlock the waiter may return and free p's stack frame. */
+static void pending_complete_sync(fpending *p, int err, uint8_t *frame,
+                                  size_t len)
+{
+    pthread_mutex_lock(&p->mu);
+    p->err = err;
+    p->frame = frame;
+    p->len = len;
+    p->done = 1;
+    pthread_cond_signal(&p->cond);
+    pthread_mutex_unlock(&p->mu);
 }
 
 /* Remove every pending request matching (conn_id, or all with 0, or the
@@ -292,9 +314,7 @@ static fpending *pending_fail(fclient *c, uint64_t conn_id, int64_t now,
             *pp = p->next;
             c->pending_count--;
             if (p->is_sync) {
-                p->done = 1;
-                p->err = err;
-                pthread_cond_signal(&p->cond);
+                pending_complete_sync(p, err, NULL, 0);
             } else {
                 p->next = out;
                 out = p;
@@ -411,20 +431,15 @@ static int conn_frame(fconn *k, const uint8_t *frame, size_t len)
     }
     pthread_mutex_lock(&c->mu);
     p = pending_take(c, h.opaque, k->id);
+    pthread_mutex_unlock(&c->mu);
     if (p && p->is_sync) {
-        p->frame = malloc(len);
-        if (p->frame) {
-            memcpy(p->frame, frame, len);
-            p->len = len;
-            p->err = 0;
-        } else {
-            p->err = FERRY_ERR_NOMEM;
-        }
-        p->done = 1;
-        pthread_cond_signal(&p->cond);
+        uint8_t *copy = malloc(len);
+        if (copy)
+            memcpy(copy, frame, len);
+        pending_complete_sync(p, copy ? 0 : FERRY_ERR_NOMEM, copy,
+                              copy ? len : 0);
         p = NULL;
     }
-    pthread_mutex_unlock(&c->mu);
     if (p) {
         if (p->cb)
             p->cb(p->arg, 0, &h, body);
@@ -922,27 +937,37 @@ int fclient_call(fclient *c, const char *addr, remoting_header *h,
     p.conn_id = id;
     p.is_sync = 1;
     p.deadline = mono_ms() + timeout_ms;
+    pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cond, NULL);
     rc = write_request(c, id, &p, &w);
     buf_writer_release(&w);
     if (rc != 0) {
         pthread_cond_destroy(&p.cond);
+        pthread_mutex_destroy(&p.mu);
         return rc;
     }
-    pthread_mutex_lock(&c->mu);
+    pthread_mutex_lock(&p.mu);
     while (!p.done) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 1; /* the sweeper ends it; this is a safety net */
-        if (pthread_cond_timedwait(&p.cond, &c->mu, &ts) == ETIMEDOUT &&
+        if (pthread_cond_timedwait(&p.cond, &p.mu, &ts) == ETIMEDOUT &&
             mono_ms() > p.deadline + 1000 && !p.done) {
-            pending_unlink(c, &p);
-            p.done = 1;
-            p.err = FERRY_ERR_TIMEOUT;
+            int mine;
+            pthread_mutex_unlock(&p.mu); /* lock order: c->mu, then p.mu */
+            pthread_mutex_lock(&c->mu);
+            mine = pending_unlink(c, &p);
+            pthread_mutex_unlock(&c->mu);
+            pthread_mutex_lock(&p.mu);
+            if (mine) {
+                p.done = 1;
+                p.err = FERRY_ERR_TIMEOUT;
+            } /* else whoever took it completes it: keep waiting */
         }
     }
-    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_unlock(&p.mu);
     pthread_cond_destroy(&p.cond);
+    pthread_mutex_destroy(&p.mu);
     if (p.err) {
         free(p.frame);
         return p.err;
