@@ -84,6 +84,8 @@ typedef struct fclient_route {
     int broker_count;
     fclient_route_queue *queues;
     int queue_count;
+    uint64_t gen; /* changes whenever the client re-fetches the route;
+                   * 0: not from the cache (do not cache what is built on it) */
 } fclient_route;
 
 struct fclient {
@@ -112,6 +114,7 @@ struct fclient {
 
     /* route cache */
     struct froute_entry *routes;
+    uint64_t route_gen; /* last fclient_route.gen handed out (mu) */
 
     struct ftimer *timers;
 

@@ -1079,6 +1079,7 @@ static int route_copy(fclient_route *dst, const fclient_route *src)
                (size_t)src->queue_count * sizeof(*dst->queues));
     }
     dst->queue_count = src->queue_count;
+    dst->gen = src->gen;
     return 0;
 }
 
@@ -1185,6 +1186,7 @@ int fclient_route_get(fclient *c, const char *topic, int force,
     }
     if (e) {
         route_data_free(&e->route);
+        fresh.gen = ++c->route_gen;
         e->route = fresh;
         e->fetched_ms = mono_ms();
         rc = route_copy(out, &e->route);

@@ -43,11 +43,32 @@ typedef struct fcheck {
     uint8_t body[]; /* the half message, stored layout */
 } fcheck;
 
+typedef struct wqueue {
+    ferry_queue q;
+    char addr[128];
+} wqueue;
+
+/* The write queues of one topic as built from one version of its route
+ * (fclient_route.gen), sorted by broker then queue id.  Immutable once
+ * built and shared by the sends that use it: building it per send cost a
+ * calloc, two snprintfs per queue and a qsort, which with 1,000 queues was
+ * most of a send.  refs and the producer's list are guarded by p->mu. */
+typedef struct wtable {
+    struct wtable *next;
+    char *topic;
+    uint64_t gen;
+    int refs; /* the producer's list holds one while it is listed */
+    int via_default;
+    int n;
+    wqueue q[];
+} wtable;
+
 struct ferry_producer {
     fclient *c;
     uint32_t rr;
     uint16_t uniq_counter;
     pthread_mutex_t mu;
+    wtable *wtables; /* cache, one per topic (mu) */
 
     /* transactions (tmu guards the fields below it) */
     ferry_txn_check_cb check_cb;
@@ -60,11 +81,6 @@ struct ferry_producer {
     fcheck *checks, *checks_tail;
     int check_count;
 };
-
-typedef struct wqueue {
-    ferry_queue q;
-    char addr[128];
-} wqueue;
 
 ferry_producer *ferry_producer_new(const ferry_conf *conf, char *errbuf,
                                    size_t errlen)
@@ -103,6 +119,12 @@ void ferry_producer_free(ferry_producer *p)
         p->checks = k->next;
         free(k);
     }
+    while (p->wtables) {
+        wtable *t = p->wtables;
+        p->wtables = t->next;
+        free(t->topic);
+        free(t);
+    }
     pthread_cond_destroy(&p->tcond);
     pthread_mutex_destroy(&p->tmu);
     pthread_mutex_destroy(&p->mu);
@@ -130,76 +152,145 @@ static int by_broker_queue(const void *a, const void *b)
     return c ? c : x->q.queue_id - y->q.queue_id;
 }
 
-/* The write queues of topic (or of TBW102 when the topic has no route:
- * *via_default = 1).  malloc'd, sorted by broker then queue id. */
-static int write_queues(fclient *c, const char *topic, int force, wqueue **out,
-                        int *n, int *via_default)
+static void wtable_release(ferry_producer *p, wtable *t)
 {
-    fclient_route r;
-    int rc = fclient_route_get(c, topic, force, &r), total = 0;
+    int last;
+    if (!t)
+        return;
+    pthread_mutex_lock(&p->mu);
+    last = --t->refs == 0;
+    pthread_mutex_unlock(&p->mu);
+    if (last) {
+        free(t->topic);
+        free(t);
+    }
+}
+
+/* Builds the table of topic from route r (via_default: r is TBW102's). */
+static int wtable_build(fclient *c, const char *topic, const fclient_route *r,
+                        int via_default, wtable **out)
+{
+    int total = 0, k = 0;
+    wtable *t;
 
     *out = NULL;
-    *n = 0;
-    *via_default = 0;
+    for (int i = 0; i < r->queue_count; i++)
+        total += r->queues[i].write_queues > 0 ? r->queues[i].write_queues : 0;
+    if (total == 0)
+        return FERRY_ERR_NO_ROUTE;
+    t = calloc(1, sizeof(*t) + (size_t)total * sizeof(t->q[0]));
+    if (!t || !(t->topic = strdup(topic))) {
+        free(t);
+        return FERRY_ERR_NOMEM;
+    }
+    for (int i = 0; i < r->queue_count; i++) {
+        const fclient_route_queue *qd = &r->queues[i];
+        const char *addr = fclient_route_addr(r, qd->broker_name);
+        int nq = qd->write_queues;
+        if (!(qd->perm & 2) || !*addr)
+            continue;
+        if (via_default && nq > c->conf.default_topic_queues &&
+            c->conf.default_topic_queues > 0)
+            nq = c->conf.default_topic_queues;
+        for (int j = 0; j < nq; j++) {
+            fclient_queue_set(&t->q[k].q, topic, qd->broker_name, j);
+            snprintf(t->q[k].addr, sizeof t->q[k].addr, "%s", addr);
+            k++;
+        }
+    }
+    if (k == 0) {
+        free(t->topic);
+        free(t);
+        return FERRY_ERR_NO_ROUTE;
+    }
+    qsort(t->q, (size_t)k, sizeof(t->q[0]), by_broker_queue);
+    t->n = k;
+    t->gen = r->gen;
+    t->via_default = via_default;
+    t->refs = 1;
+    *out = t;
+    return 0;
+}
+
+/* The write queues of topic (or of TBW102 when the topic has no route:
+ * via_default set), shared: release with wtable_release. */
+static int write_queues(ferry_producer *p, const char *topic, int force,
+                        wtable **out)
+{
+    fclient *c = p->c;
+    fclient_route r;
+    int rc = fclient_route_get(c, topic, force, &r), via_default = 0;
+    wtable *t, **pp;
+
+    *out = NULL;
     if (rc == FERRY_ERR_NO_ROUTE) {
         rc = fclient_route_get(c, "TBW102", force, &r);
         if (rc != 0)
             return FERRY_ERR_NO_ROUTE;
-        *via_default = 1;
+        via_default = 1;
     }
     if (rc != 0)
         return rc;
-    for (int i = 0; i < r.queue_count; i++)
-        total += r.queues[i].write_queues > 0 ? r.queues[i].write_queues : 0;
-    wqueue *qs = total ? calloc((size_t)total, sizeof(*qs)) : NULL;
-    int k = 0;
-    for (int i = 0; qs && i < r.queue_count; i++) {
-        const fclient_route_queue *qd = &r.queues[i];
-        const char *addr = fclient_route_addr(&r, qd->broker_name);
-        int nq = qd->write_queues;
-        if (!(qd->perm & 2) || !*addr)
-            continue;
-        if (*via_default && nq > c->conf.default_topic_queues &&
-            c->conf.default_topic_queues > 0)
-            nq = c->conf.default_topic_queues;
-        for (int j = 0; j < nq; j++) {
-            fclient_queue_set(&qs[k].q, topic, qd->broker_name, j);
-            snprintf(qs[k].addr, sizeof qs[k].addr, "%s", addr);
-            k++;
+    if (r.gen != 0) {
+        pthread_mutex_lock(&p->mu);
+        for (t = p->wtables; t; t = t->next) {
+            if (t->gen == r.gen && t->via_default == via_default &&
+                strcmp(t->topic, topic) == 0) {
+                t->refs++;
+                pthread_mutex_unlock(&p->mu);
+                fclient_route_release(&r);
+                *out = t;
+                return 0;
+            }
         }
+        pthread_mutex_unlock(&p->mu);
     }
+    rc = wtable_build(c, topic, &r, via_default, &t);
     fclient_route_release(&r);
-    if (k == 0) {
-        free(qs);
-        return total && !qs ? FERRY_ERR_NOMEM : FERRY_ERR_NO_ROUTE;
+    if (rc != 0)
+        return rc;
+    if (t->gen != 0) {
+        /* list it in place of the topic's older table */
+        wtable *old = NULL;
+        pthread_mutex_lock(&p->mu);
+        for (pp = &p->wtables; *pp; pp = &(*pp)->next) {
+            if (strcmp((*pp)->topic, topic) == 0) {
+                old = *pp;
+                *pp = old->next;
+                break;
+            }
+        }
+        t->next = p->wtables;
+        p->wtables = t;
+        t->refs++; /* the list's and the caller's */
+        pthread_mutex_unlock(&p->mu);
+        wtable_release(p, old);
     }
-    qsort(qs, (size_t)k, sizeof(*qs), by_broker_queue);
-    *out = qs;
-    *n = k;
+    *out = t;
     return 0;
 }
 
 int ferry_producer_queues(ferry_producer *p, const char *topic,
                           ferry_queue **qs, int *n)
 {
-    wqueue *w;
-    int via, rc;
+    wtable *t;
+    int rc;
 
     *qs = NULL;
     *n = 0;
     if (!p || !topic)
         return FERRY_ERR_INVALID;
-    if ((rc = write_queues(p->c, topic, 0, &w, n, &via)) != 0)
+    if ((rc = write_queues(p, topic, 0, &t)) != 0)
         return rc;
-    *qs = malloc((size_t)*n * sizeof(**qs));
+    *qs = malloc((size_t)t->n * sizeof(**qs));
     if (!*qs) {
-        free(w);
-        *n = 0;
+        wtable_release(p, t);
         return FERRY_ERR_NOMEM;
     }
-    for (int i = 0; i < *n; i++)
-        (*qs)[i] = w[i].q;
-    free(w);
+    for (int i = 0; i < t->n; i++)
+        (*qs)[i] = t->q[i].q;
+    *n = t->n;
+    wtable_release(p, t);
     return 0;
 }
 
@@ -421,8 +512,8 @@ static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n, int batch,
                      ferry_queue_selector sel, void *sel_arg,
                      ferry_send_result *res)
 {
-    wqueue *qs = NULL;
-    int nq = 0, via = 0, rc, attempts;
+    wtable *qt = NULL;
+    int rc, attempts;
     char failed_broker[128] = "";
     ferry_send_result tmp;
 
@@ -444,16 +535,16 @@ static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n, int batch,
                                          sizeof target.addr)) != 0)
                 return rc;
         } else {
-            free(qs);
-            qs = NULL;
-            rc = write_queues(p->c, msgs[0].topic, attempt > 0, &qs, &nq,
-                              &via);
+            wtable_release(p, qt);
+            qt = NULL;
+            rc = write_queues(p, msgs[0].topic, attempt > 0, &qt);
             if (rc != 0) {
                 if (!retriable(rc))
                     break;
                 continue;
             }
-            int idx;
+            const wqueue *qs = qt->q;
+            int nq = qt->n, idx;
             if (sel) {
                 idx = sel(nq, &msgs[0], sel_arg);
                 if (idx < 0 || idx >= nq) {
@@ -477,7 +568,8 @@ static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n, int batch,
         }
         sendreq s;
         fresp resp;
-        rc = sendreq_build(p, msgs, n, batch, txn, &target.q, via, &s);
+        rc = sendreq_build(p, msgs, n, batch, txn, &target.q,
+                           qt ? qt->via_default : 0, &s);
         if (rc == 0) {
             rc = fclient_call(p->c, target.addr, &s.h, s.raw_body, s.raw_len,
                               0, &resp);
@@ -492,7 +584,7 @@ static int send_sync(ferry_producer *p, const ferry_msg *msgs, int n, int batch,
         snprintf(failed_broker, sizeof failed_broker, "%s",
                  target.q.broker_name);
     }
-    free(qs);
+    wtable_release(p, qt);
     return rc;
 }
 
@@ -558,19 +650,20 @@ static void async_done(void *arg, int err, const remoting_header *h,
 static int send_nowait(ferry_producer *p, const ferry_msg *msg,
                        ferry_send_cb cb, void *arg)
 {
-    wqueue *qs = NULL;
-    int nq, via, rc, idx;
+    wtable *qt = NULL;
+    int rc, idx;
     sendreq s;
     async_ctx *ctx = NULL;
 
     if (!p || !msg_valid(msg))
         return FERRY_ERR_INVALID;
-    if ((rc = write_queues(p->c, msg->topic, 0, &qs, &nq, &via)) != 0)
+    if ((rc = write_queues(p, msg->topic, 0, &qt)) != 0)
         return rc;
+    const wqueue *qs = qt->q;
     pthread_mutex_lock(&p->mu);
-    idx = (int)(p->rr++ % (uint32_t)nq);
+    idx = (int)(p->rr++ % (uint32_t)qt->n);
     pthread_mutex_unlock(&p->mu);
-    rc = sendreq_build(p, msg, 1, 0, 0, &qs[idx].q, via, &s);
+    rc = sendreq_build(p, msg, 1, 0, 0, &qs[idx].q, qt->via_default, &s);
     if (rc == 0 && cb) {
         ctx = calloc(1, sizeof *ctx);
         if (!ctx) {
@@ -589,7 +682,7 @@ static int send_nowait(ferry_producer *p, const ferry_msg *msg,
             free(ctx);
     }
     sendreq_release(&s);
-    free(qs);
+    wtable_release(p, qt);
     return rc;
 }
 
