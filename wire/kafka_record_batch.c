@@ -86,8 +86,13 @@ void kafka_record_iter_init(kafka_record_iter *it, const uint8_t *records,
         it->r.err = BUF_EINVAL;
 }
 
-/* A varint length: -1 (null, when allowed) or 0..left. */
-static buf_view read_varbytes(buf_reader *r, int allow_null)
+/* A varint length: -1 (null, when allowed) or 0..left.  Inline, with the
+ * view taken in place (buf_read_raw's check and ESHORT): it runs for every
+ * key, value and header of every record. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline buf_view read_varbytes(buf_reader *r, int allow_null)
 {
     buf_view v = {NULL, 0, 0};
     int32_t n = buf_read_varint(r);
@@ -102,7 +107,14 @@ static buf_view read_varbytes(buf_reader *r, int allow_null)
         buf_reader_fail(r, BUF_EINVAL);
         return v;
     }
-    return buf_read_raw(r, (size_t)n);
+    if (r->len - r->off < (size_t)n) {
+        r->err = BUF_ESHORT;
+        return v;
+    }
+    v.ptr = r->p + r->off;
+    v.len = (size_t)n;
+    r->off += (size_t)n;
+    return v;
 }
 
 int kafka_record_next(kafka_record_iter *it, kafka_record *rec)
@@ -124,9 +136,22 @@ int kafka_record_next(kafka_record_iter *it, kafka_record *rec)
     len = buf_read_varint(&it->r);
     if (!it->r.err && len < 0)
         buf_reader_fail(&it->r, BUF_EINVAL);
-    if (it->r.err || buf_reader_sub(&it->r, (size_t)len, &sub))
+    if (it->r.err)
         return it->r.err;
-    rec->attributes = buf_read_i8(&sub);
+    /* buf_reader_sub, inline so that sub can live in registers */
+    if (it->r.len - it->r.off < (size_t)len) {
+        it->r.err = BUF_ESHORT;
+        return it->r.err;
+    }
+    sub.p = it->r.p + it->r.off;
+    sub.len = (size_t)len;
+    sub.off = 0;
+    sub.err = 0;
+    it->r.off += (size_t)len;
+    if (sub.len > 0) /* buf_read_i8, inline */
+        rec->attributes = (int8_t)sub.p[sub.off++];
+    else
+        sub.err = BUF_ESHORT;
     rec->timestamp_delta = buf_read_varlong(&sub);
     rec->offset_delta = buf_read_varint(&sub);
     rec->key = read_varbytes(&sub, 1);

@@ -4,9 +4,11 @@
  *
  * Invariants:
  *   - a decoded header never points outside the frame or the arena;
- *   - the JSON parser (jansson) sees exactly headerLen bytes, and the parsed
- *     tree is checked for depth before it is walked;
- *   - numbers are int64 end to end (jansson's json_int_t), never doubles;
+ *   - JSON headers are decoded by the streaming decoder of
+ *     remoting_jheader.c (no tree, arena only); the jansson tree decoder
+ *     below is kept as its reference (remoting_json_header_decode_tree),
+ *     and the bodies still go through jansson (remoting_json_load);
+ *   - numbers are int64 end to end, never doubles;
  *   - encoders write nothing partial that a caller could mistake for a
  *     complete frame: errors are sticky in the writer.
  */
@@ -84,7 +86,7 @@ void remoting_json_i64(buf_writer *w, int64_t v)
 
 /* Length of the well-formed UTF-8 sequence at p[0..n) (RFC 3629: no
  * overlongs, no surrogates, <= U+10FFFF), or 0 if it is not one. */
-static size_t utf8_seq_len(const uint8_t *p, size_t n)
+size_t remoting_utf8_len(const uint8_t *p, size_t n)
 {
     uint8_t c = p[0];
     size_t len;
@@ -133,7 +135,7 @@ void remoting_json_str(buf_writer *w, const uint8_t *p, size_t n)
         char esc[6];
         size_t elen = 2;
         if (c >= 0x80) {
-            size_t sl = utf8_seq_len(p + i, n - i);
+            size_t sl = remoting_utf8_len(p + i, n - i);
             if (sl) {
                 i += sl;
                 continue;
@@ -550,8 +552,11 @@ static int decode_json_tree(json_t *root, wire_arena *a, remoting_header *h)
     return 0;
 }
 
-static int decode_json(const uint8_t *p, size_t len, wire_arena *a,
-                       remoting_header *h)
+/* The jansson tree decoder the streaming one (remoting_jheader.c)
+ * replaced; kept as the reference for the differential test and fuzz
+ * target (remoting_int.h). */
+int remoting_json_header_decode_tree(const uint8_t *p, size_t len,
+                                     wire_arena *a, remoting_header *h)
 {
     json_t *root;
     int rc;
@@ -613,7 +618,7 @@ int remoting_header_decode(const uint8_t *p, size_t len, int serialize_type,
     if (serialize_type == REMOTING_SERIALIZE_ROCKETMQ)
         return decode_binary(p, len, a, h);
     if (serialize_type == REMOTING_SERIALIZE_JSON)
-        return decode_json(p, len, a, h);
+        return remoting_json_header_decode(p, len, a, h);
     return BUF_EINVAL;
 }
 

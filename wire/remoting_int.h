@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "remoting.h"
 #include "wire_arena.h"
 
 /* A JSON string literal with quotes; escapes '"', '\\' and controls and
@@ -24,6 +25,23 @@ void remoting_json_raw(buf_writer *w, const char *s);
 void remoting_json_i64(buf_writer *w, int64_t v);
 /* `"key":` */
 void remoting_json_key(buf_writer *w, const char *key);
+
+/* Length of the well-formed UTF-8 sequence at p[0..n) (RFC 3629: no
+ * overlongs, no surrogates, <= U+10FFFF), or 0 if it is not one. */
+size_t remoting_utf8_len(const uint8_t *p, size_t n);
+
+/*
+ * JSON command headers (serialize type 0).  Both take a header that
+ * remoting_header_decode has zeroed (serialize_type and language_name set)
+ * and answer alike: remoting_json_header_decode is the streaming decoder
+ * the codec uses (remoting_jheader.c); remoting_json_header_decode_tree is
+ * the jansson tree decoder it replaced, kept only as the reference for the
+ * differential test, the fuzz target and the benchmark.
+ */
+int remoting_json_header_decode(const uint8_t *p, size_t len, wire_arena *a,
+                                remoting_header *h);
+int remoting_json_header_decode_tree(const uint8_t *p, size_t len,
+                                     wire_arena *a, remoting_header *h);
 
 /* Copy n bytes into the arena, NUL-terminated; a view of it (ptr NULL and
  * len 0 when out of memory: check with remoting_arena_failed). */

@@ -73,8 +73,9 @@ uint32_t buf_read_u32(buf_reader *r)
 }
 
 /* Unsigned LEB128 of at most max_bytes; the last allowed byte may carry
- * only `last_bits` bits. */
-static uint64_t buf_read_leb(buf_reader *r, int max_bytes, int last_bits)
+ * only `last_bits` bits.  The byte-at-a-time path of buf_read_leb (buf.h),
+ * taken near the end of the input and after an error. */
+uint64_t buf_read_leb_slow(buf_reader *r, int max_bytes, int last_bits)
 {
     uint64_t v = 0;
     int i;
@@ -98,23 +99,6 @@ static uint64_t buf_read_leb(buf_reader *r, int max_bytes, int last_bits)
     }
     r->err = BUF_EINVAL; /* not reached */
     return 0;
-}
-
-uint32_t buf_read_uvarint(buf_reader *r)
-{
-    return (uint32_t)buf_read_leb(r, 5, 4);
-}
-
-int32_t buf_read_varint(buf_reader *r)
-{
-    uint32_t u = (uint32_t)buf_read_leb(r, 5, 4);
-    return (int32_t)((u >> 1) ^ (0u - (u & 1)));
-}
-
-int64_t buf_read_varlong(buf_reader *r)
-{
-    uint64_t u = buf_read_leb(r, 10, 1);
-    return (int64_t)((u >> 1) ^ (0u - (u & 1)));
 }
 
 buf_view buf_read_raw(buf_reader *r, size_t n)

@@ -98,11 +98,65 @@ int16_t buf_read_i16(buf_reader *r);
 int32_t buf_read_i32(buf_reader *r);
 int64_t buf_read_i64(buf_reader *r);
 uint32_t buf_read_u32(buf_reader *r);
+/*
+ * Unsigned LEB128 of at most max_bytes, the last of which may carry only
+ * last_bits bits (longer or overflowing: BUF_EINVAL; past the end:
+ * BUF_ESHORT).  Inline because record batches are walked varint by
+ * varint: a one-byte varint (the common case) costs one bounds test, and
+ * with max_bytes left no further byte needs its own; otherwise, or after
+ * an error, buf_read_leb_slow reads byte by byte.  Both leave off and err
+ * alike.
+ */
+uint64_t buf_read_leb_slow(buf_reader *r, int max_bytes, int last_bits);
+static inline uint64_t buf_read_leb(buf_reader *r, int max_bytes,
+                                    int last_bits)
+{
+    if (!r->err && r->off < r->len) {
+        const uint8_t *q = r->p + r->off;
+        uint64_t v = q[0];
+        if (!(v & 0x80)) {
+            r->off++;
+            return v;
+        }
+        if (max_bytes < 3 || r->len - r->off < (size_t)max_bytes)
+            return buf_read_leb_slow(r, max_bytes, last_bits);
+        v = (v & 0x7f) | (uint64_t)(q[1] & 0x7f) << 7;
+        if (!(q[1] & 0x80)) { /* two bytes (max_bytes is 5 or 10) */
+            r->off += 2;
+            return v;
+        }
+        for (int i = 2; i < max_bytes; i++) {
+            uint8_t b = q[i];
+            if (i == max_bytes - 1 && (b & 0x80 || (b >> last_bits) != 0)) {
+                r->off += (size_t)max_bytes;
+                r->err = BUF_EINVAL;
+                return 0;
+            }
+            v |= (uint64_t)(b & 0x7f) << (7 * i);
+            if (!(b & 0x80)) {
+                r->off += (size_t)i + 1;
+                return v;
+            }
+        }
+    }
+    return buf_read_leb_slow(r, max_bytes, last_bits);
+}
 /* Unsigned LEB128 varint (Kafka flexible versions); max 5 bytes. */
-uint32_t buf_read_uvarint(buf_reader *r);
+static inline uint32_t buf_read_uvarint(buf_reader *r)
+{
+    return (uint32_t)buf_read_leb(r, 5, 4);
+}
 /* Zigzag varint / varlong (Kafka records). */
-int32_t buf_read_varint(buf_reader *r);
-int64_t buf_read_varlong(buf_reader *r);
+static inline int32_t buf_read_varint(buf_reader *r)
+{
+    uint32_t u = (uint32_t)buf_read_leb(r, 5, 4);
+    return (int32_t)((u >> 1) ^ (0u - (u & 1)));
+}
+static inline int64_t buf_read_varlong(buf_reader *r)
+{
+    uint64_t u = buf_read_leb(r, 10, 1);
+    return (int64_t)((u >> 1) ^ (0u - (u & 1)));
+}
 /* n raw bytes as a view; sets BUF_ESHORT if fewer are left. */
 buf_view buf_read_raw(buf_reader *r, size_t n);
 /* Skip n bytes. */

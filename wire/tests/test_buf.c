@@ -10,6 +10,9 @@
 
 #include <cmocka.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "buf.h"
 
 static void test_reads_big_endian(void **state)
@@ -124,6 +127,121 @@ static void test_varlong_eleven_bytes_rejected(void **state)
     assert_int_equal(r.err, 0);
 }
 
+/* One encoding read by the inline fast path (16 bytes of padding after it)
+ * and from an exact-size copy (the byte-by-byte path for the last bytes):
+ * same value, same error, same offset. */
+enum { RD_UVARINT, RD_VARINT, RD_VARLONG };
+static void read_both(const uint8_t *enc, size_t n, int kind, int64_t *val,
+                      int *err, size_t *off)
+{
+    uint8_t pad[32];
+    uint8_t *exact = malloc(n ? n : 1);
+    int64_t v[2];
+    buf_reader r[2];
+
+    assert_true(n + 16 <= sizeof(pad));
+    memset(pad, 0x80, sizeof(pad)); /* padding that would continue */
+    memcpy(pad, enc, n);
+    memcpy(exact, enc, n);
+    buf_reader_init(&r[0], pad, n + 16);
+    buf_reader_init(&r[1], exact, n);
+    for (int i = 0; i < 2; i++) {
+        if (kind == RD_UVARINT)
+            v[i] = buf_read_uvarint(&r[i]);
+        else if (kind == RD_VARINT)
+            v[i] = buf_read_varint(&r[i]);
+        else
+            v[i] = buf_read_varlong(&r[i]);
+    }
+    /* a truncated encoding runs on into the padding on the fast path */
+    if (r[1].err != BUF_ESHORT) {
+        assert_true(v[0] == v[1]);
+        assert_int_equal(r[0].off, r[1].off);
+        assert_int_equal(r[0].err, r[1].err);
+    }
+    *val = v[1];
+    *err = r[1].err;
+    *off = r[1].off;
+    free(exact);
+}
+
+static void test_varint_boundaries_both_paths(void **state)
+{
+    static const struct {
+        uint8_t b[12];
+        size_t n;
+        int kind;
+        int64_t val;
+        int err;
+    } cases[] = {
+        /* maxima and minima */
+        {{0xff, 0xff, 0xff, 0xff, 0x0f}, 5, RD_UVARINT, UINT32_MAX, 0},
+        {{0xfe, 0xff, 0xff, 0xff, 0x0f}, 5, RD_VARINT, INT32_MAX, 0},
+        {{0xff, 0xff, 0xff, 0xff, 0x0f}, 5, RD_VARINT, INT32_MIN, 0},
+        {{0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
+         10, RD_VARLONG, INT64_MAX, 0},
+        {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
+         10, RD_VARLONG, INT64_MIN, 0},
+        /* one and two bytes */
+        {{0x00}, 1, RD_VARINT, 0, 0},
+        {{0x01}, 1, RD_VARINT, -1, 0},
+        {{0x7f}, 1, RD_UVARINT, 127, 0},
+        {{0x80, 0x01}, 2, RD_UVARINT, 128, 0},
+        {{0xff, 0x7f}, 2, RD_UVARINT, 16383, 0},
+        {{0xc8, 0x01}, 2, RD_VARLONG, 100, 0},
+        /* non-minimal within the maximum length: accepted */
+        {{0x80, 0x80, 0x80, 0x80, 0x00}, 5, RD_VARINT, 0, 0},
+        {{0x81, 0x80, 0x00}, 3, RD_UVARINT, 1, 0},
+        {{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00},
+         10, RD_VARLONG, 0, 0},
+        /* overflowing last byte */
+        {{0xff, 0xff, 0xff, 0xff, 0x10}, 5, RD_VARINT, 0, BUF_EINVAL},
+        {{0x80, 0x80, 0x80, 0x80, 0x7f}, 5, RD_UVARINT, 0, BUF_EINVAL},
+        {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02},
+         10, RD_VARLONG, 0, BUF_EINVAL},
+        /* overlong: a continuation bit on the last allowed byte */
+        {{0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, 6, RD_VARINT, 0, BUF_EINVAL},
+        {{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00},
+         11, RD_VARLONG, 0, BUF_EINVAL},
+    };
+    (void)state;
+
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        int64_t v;
+        int err;
+        size_t off;
+        read_both(cases[c].b, cases[c].n, cases[c].kind, &v, &err, &off);
+        assert_int_equal(err, cases[c].err);
+        if (!err) {
+            assert_true(v == cases[c].val);
+            assert_int_equal(off, cases[c].n);
+        }
+        /* every truncation of a valid one is BUF_ESHORT on the exact copy */
+        for (size_t k = 0; !cases[c].err && k < cases[c].n; k++) {
+            read_both(cases[c].b, k, cases[c].kind, &v, &err, &off);
+            assert_int_equal(err, BUF_ESHORT);
+        }
+    }
+    /* every 1..3-byte pattern and random longer ones agree on both paths */
+    {
+        uint32_t seed = 7;
+        for (int t = 0; t < 200000; t++) {
+            uint8_t b[11];
+            size_t n = 1 + (size_t)t % 11;
+            int64_t v;
+            int err;
+            size_t off;
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 1103515245u + 12345u;
+                b[i] = (uint8_t)(seed >> 16);
+                if (i + 1 < n && (seed >> 8) % 4)
+                    b[i] |= 0x80;
+            }
+            read_both(b, n, t % 3, &v, &err, &off);
+        }
+    }
+}
+
 static void test_count_checked_against_bytes_left(void **state)
 {
     static const uint8_t in[16] = {0};
@@ -214,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_uvarint_limits),
         cmocka_unit_test(test_zigzag_round_trip_and_sizes),
         cmocka_unit_test(test_varlong_eleven_bytes_rejected),
+        cmocka_unit_test(test_varint_boundaries_both_paths),
         cmocka_unit_test(test_count_checked_against_bytes_left),
         cmocka_unit_test(test_sub_reader_cannot_see_past_its_end),
         cmocka_unit_test(test_writer_grows_and_patches),
