@@ -3,10 +3,32 @@
  * holding self-describing records of every topic and queue.
  *
  * Files: <dir>/commitlog/<20-digit global start position>.  Every segment is
- * preallocated (fallocate, else ftruncate) to its size and mapped MAP_SHARED;
- * records are memcpy'd into the mapping under st->append_lock.  Segments are
- * contiguous: segment k+1 starts at start(k) + size(k).  A new segment gets
- * cfg->commitlog_segment_size; an existing one keeps its file size.
+ * preallocated (fallocate, else ftruncate) to its size, opened O_RDWR and
+ * mapped MAP_SHARED, PROT_READ.  Segments are contiguous: segment k+1 starts
+ * at start(k) + size(k).  A new segment gets cfg->commitlog_segment_size; an
+ * existing one keeps its file size.
+ *
+ * Write path (under st->append_lock): the 124-byte fixed header is built on
+ * the stack, the aux section (and, with a patch callback, a copy of the
+ * body's first patch_len bytes, patched) in cl->scratch; the CRC is chained
+ * over the pieces; one pwritev puts header | topic | properties | key | body
+ * | aux at the write position, straight from the caller's buffers.  Nothing
+ * writes through the mapping: readers (store_read_record, zero-copy fetch
+ * views) read it, and on Linux a MAP_SHARED mapping and pwrite share the
+ * page cache, so what pwritev wrote is what the mapping shows.  Why not
+ * memcpy into a writable mapping: each fresh page then costs a fault that
+ * reads (zero-fills) the page, and every msync write-protects the written
+ * pages again (TLB shootdowns), so the writer re-faults; a pwrite of a whole
+ * page into the page cache needs neither.
+ *
+ * Errors: a failed or short write (EINTR and short counts are retried
+ * first) returns STORE_EIO (STORE_EFULL for ENOSPC/EDQUOT) and does not
+ * move the write position; the caller publishes write_pos (release) only
+ * after a successful write, so readers never see bytes that were not
+ * written, and torn bytes past write_pos are overwritten by the next append
+ * (or cut by recovery as a torn tail after a crash).
+ *
+ * Flush: fdatasync of each segment the range touches (commitlog_flush).
  *
  * A record never spans segments.  A record of size n is written at offset off
  * of a segment of size S if n == S - off (it fills the segment exactly) or
@@ -15,7 +37,7 @@
  *
  *   BLANK   0 u32 remaining bytes (S - off)   4 u32 0xCBD43194
  *
- * so after any write S - off is 0 or >= 8.
+ * so after any write S - off is 0 or >= 8.  (The BLANK is pwritten too.)
  *
  * Record (all integers big-endian):
  *
@@ -88,6 +110,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,7 +187,7 @@ static int commitlog_segment_map(store *st, commitlog_segment *seg,
                       seg->path, (unsigned long long)seg->size);
         return STORE_ECORRUPT;
     }
-    void *m = mmap(NULL, seg->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+    void *m = mmap(NULL, seg->size, PROT_READ, MAP_SHARED,
                    seg->fd, 0);
     if (m == MAP_FAILED) {
         store_set_err(st, "commitlog: mmap %s: %s", seg->path,
@@ -381,6 +404,9 @@ void commitlog_close(commitlog *cl, int unused)
         commitlog_segment_unref(cl->segs[i]);
     free(cl->segs);
     cl->segs = NULL;
+    free(cl->scratch);
+    cl->scratch = NULL;
+    cl->scratch_cap = 0;
     cl->nsegs = cl->cap = 0;
     cl->cur = NULL;
     pthread_mutex_unlock(&cl->segs_lock);
@@ -431,9 +457,43 @@ static void commitlog_get_host(const uint8_t *p, store_host *h)
     h->port = buf_get_u32be(p + 16);
 }
 
+/* Makes cl->scratch at least n bytes (append_lock).  Grows only, so after
+ * the first appends of a given shape this path does not allocate. */
+static int commitlog_scratch(store *st, size_t n)
+{
+    commitlog *cl = &st->cl;
+    if (n <= cl->scratch_cap)
+        return 0;
+    size_t cap = cl->scratch_cap ? cl->scratch_cap : 4096;
+    while (cap < n)
+        cap *= 2;
+    uint8_t *p = realloc(cl->scratch, cap);
+    if (!p) {
+        store_set_err(st, "commitlog: out of memory for a %zu-byte record",
+                      n);
+        return STORE_ENOMEM;
+    }
+    cl->scratch = p;
+    cl->scratch_cap = cap;
+    return 0;
+}
+
+/* pwritev at segment offset off; an error becomes STORE_EIO (STORE_EFULL
+ * for a full disk) with a message naming the file. */
+static int commitlog_write(store *st, commitlog_segment *seg, uint64_t off,
+                           struct iovec *iov, int iovcnt)
+{
+    int e = store_pwritev_all(seg->fd, iov, iovcnt, (int64_t)off);
+    if (e == 0)
+        return 0;
+    store_set_err(st, "commitlog: write %s at offset %llu: %s", seg->path,
+                  (unsigned long long)off, strerror(-e));
+    return e == -ENOSPC || e == -EDQUOT ? STORE_EFULL : STORE_EIO;
+}
+
 int commitlog_append(store *st, const store_append_req *req, uint32_t size,
                      uint32_t aux_len, int64_t queue_offset, int64_t store_ts,
-                     int64_t *pos_out, uint8_t **rec_out)
+                     int64_t *pos_out, const uint8_t **aux_out)
 {
     commitlog *cl = &st->cl;
     int64_t pos = atomic_load_explicit(&cl->write_pos, memory_order_relaxed);
@@ -446,8 +506,13 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
         if (seg) {
             uint64_t remaining = seg->size - off;
             if (remaining >= COMMITLOG_BLANK_SIZE) {
-                buf_put_u32be(seg->map + off, (uint32_t)remaining);
-                buf_put_u32be(seg->map + off + 4, COMMITLOG_BLANK_MAGIC);
+                uint8_t blank[COMMITLOG_BLANK_SIZE];
+                buf_put_u32be(blank, (uint32_t)remaining);
+                buf_put_u32be(blank + 4, COMMITLOG_BLANK_MAGIC);
+                struct iovec bv = {blank, sizeof(blank)};
+                int rc = commitlog_write(st, seg, off, &bv, 1);
+                if (rc != 0)
+                    return rc;
             }
             next = seg->start + (int64_t)seg->size;
         } else {
@@ -463,9 +528,23 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
         atomic_store_explicit(&cl->write_pos, pos, memory_order_release);
     }
 
-    uint8_t *r = seg->map + off;
+    /* The fixed header on the stack, the aux section and the patched head
+     * of the body in cl->scratch; everything else is written straight from
+     * the caller's buffers. */
     uint16_t tl = req->queue->topic_len;
     uint32_t key_bytes = req->key ? req->key_len : 0;
+    uint32_t head_len = 0;
+    if (req->patch)
+        head_len = req->patch_len && req->patch_len < req->body_len
+                       ? req->patch_len
+                       : req->body_len;
+    int rc = commitlog_scratch(st, (size_t)aux_len + head_len);
+    if (rc != 0)
+        return rc;
+    uint8_t *aux = cl->scratch;
+    uint8_t *head = cl->scratch + aux_len;
+
+    uint8_t r[COMMITLOG_HEADER_SIZE];
     buf_put_u32be(r + CL_OFF_TOTAL_SIZE, size);
     buf_put_u32be(r + CL_OFF_MAGIC, COMMITLOG_MAGIC);
     r[CL_OFF_KIND] = (uint8_t)req->kind;
@@ -487,19 +566,8 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
                   req->key ? req->key_len : COMMITLOG_NULL_KEY_LEN);
     buf_put_u32be(r + CL_OFF_BODY_LEN, req->body_len);
     buf_put_u32be(r + CL_OFF_AUX_LEN, aux_len);
-    uint8_t *p = r + CL_OFF_TOPIC;
-    memcpy(p, req->queue->topic, tl);
-    p += tl;
-    if (req->properties_len)
-        memcpy(p, req->properties, req->properties_len);
-    p += req->properties_len;
-    if (key_bytes)
-        memcpy(p, req->key, key_bytes);
-    p += key_bytes;
-    uint8_t *body = p;
-    if (req->body_len)
-        memcpy(p, req->body, req->body_len);
-    p += req->body_len;
+
+    uint8_t *p = aux;
     if (req->tag_hashes) {
         buf_put_u32be(p, (uint32_t)req->count);
         p += 4;
@@ -519,16 +587,40 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
             memcpy(p + 6, k->key, k->len);
         p += 6 + k->len;
     }
-    if ((uint32_t)(p - r) != size)
+    if ((uint32_t)(p - aux) != aux_len ||
+        COMMITLOG_HEADER_SIZE + tl + (uint64_t)req->properties_len +
+                key_bytes + req->body_len + aux_len !=
+            size)
         return STORE_EINVAL; /* cannot happen: sizes computed above */
-    if (req->patch)
-        req->patch(req->patch_arg, body, req->body_len, queue_offset,
-                   store_ts);
-    buf_put_u32be(r + CL_OFF_CRC, crc32c(0, r + CL_OFF_KIND, size - 12));
+    if (head_len) {
+        memcpy(head, req->body, head_len);
+        req->patch(req->patch_arg, head, head_len, queue_offset, store_ts);
+    }
+
+    struct iovec iov[7] = {
+        {r, COMMITLOG_HEADER_SIZE},
+        {(void *)req->queue->topic, tl},
+        {(void *)req->properties, req->properties_len},
+        {(void *)req->key, key_bytes},
+        {head, head_len},
+        {req->body ? (void *)(req->body + head_len) : NULL,
+         req->body_len - head_len},
+        {aux, aux_len},
+    };
+    uint32_t crc = crc32c(0, r + CL_OFF_KIND,
+                          COMMITLOG_HEADER_SIZE - CL_OFF_KIND);
+    for (int i = 1; i < 7; i++)
+        if (iov[i].iov_len)
+            crc = crc32c(crc, iov[i].iov_base, iov[i].iov_len);
+    buf_put_u32be(r + CL_OFF_CRC, crc);
+
+    rc = commitlog_write(st, seg, off, iov, 7);
+    if (rc != 0)
+        return rc;
     atomic_store_explicit(&seg->last_store_ts, store_ts,
                           memory_order_relaxed);
     *pos_out = pos;
-    *rec_out = r;
+    *aux_out = aux;
     return 0;
 }
 
@@ -723,9 +815,13 @@ int64_t store_record_tag_hash(const store_record *rec, int32_t batch_index)
 /* Flushing                                                            */
 /* ------------------------------------------------------------------ */
 
-/* msyncs [flushed_pos, pos) segment by segment.  Called by the flush thread
- * and store_flush_all; serialized by the caller's fullflush/flush locks
- * (cl->flushed_pos only moves forward). */
+/* Makes [flushed_pos, pos) durable: fdatasync of every segment the range
+ * touches (appends are pwritev'd, so the dirty pages are page-cache pages,
+ * not dirty PTEs: no msync, no write-protect faults afterwards).  fdatasync,
+ * not sync_file_range: the segments are fallocated, and only fdatasync
+ * commits the unwritten->written extent conversion to the journal.  Called
+ * by the flush thread and store_flush_all; serialized by the caller's
+ * fullflush/flush locks (cl->flushed_pos only moves forward). */
 int commitlog_flush(store *st, int64_t pos)
 {
     commitlog *cl = &st->cl;
@@ -733,19 +829,16 @@ int commitlog_flush(store *st, int64_t pos)
     int64_t minp = atomic_load(&cl->min_pos);
     if (from < minp)
         from = minp;
-    long page = sysconf(_SC_PAGESIZE);
     int rc = 0;
     while (from < pos) {
         commitlog_segment *seg = commitlog_segment_find(cl, from);
         if (!seg)
             break;
-        uint64_t off = (uint64_t)(from - seg->start);
         uint64_t end = (uint64_t)(pos - seg->start);
         if (end > seg->size)
             end = seg->size;
-        uint64_t a = off & ~(uint64_t)(page - 1);
-        if (msync(seg->map + a, end - a, MS_SYNC) != 0) {
-            store_set_err(st, "commitlog: msync %s: %s", seg->path,
+        if (fdatasync(seg->fd) != 0) {
+            store_set_err(st, "commitlog: fdatasync %s: %s", seg->path,
                           strerror(errno));
             rc = STORE_EIO;
         }

@@ -1,6 +1,7 @@
 /*
  * test_commitlog.c - CommitLog records: MESSAGE and BATCH round trips across
- * segment rolls, exact segment fills, size limits, the patch hook, the lock.
+ * segment rolls, exact segment fills, size limits, the patch hook, the lock,
+ * and failed or short writes (which must not move the write position).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,9 @@
 #include <cmocka.h>
 
 #include "test_util.h"
+
+#include <signal.h>
+#include <sys/resource.h>
 
 typedef struct fixture {
     char dir[64];
@@ -254,6 +258,104 @@ static void test_patch_runs_before_crc_and_sees_offset(void **state)
     assert_int_equal(store_read_record(f->st, r.commitlog_pos, &rec), 0);
     assert_int_equal((int64_t)buf_get_u64be(rec.body), 3);
     store_record_release(f->st, &rec);
+    /* the caller's buffer is never written */
+    for (size_t i = 0; i < sizeof(body); i++)
+        assert_int_equal(body[i], 0);
+
+    /* patch_len: only the head is copied and patched, the rest goes out
+     * as given, and the CRC covers the patched bytes */
+    uint8_t big[4000];
+    tu_fill(big, sizeof(big), 7);
+    uint8_t want_tail[sizeof(big) - 8];
+    memcpy(want_tail, big + 8, sizeof(want_tail));
+    req.body = big;
+    req.body_len = sizeof(big);
+    req.patch_len = 8;
+    assert_int_equal(store_append(f->st, &req, &r), 0);
+    assert_int_equal(calls, 2);
+    assert_int_equal(store_read_record(f->st, r.commitlog_pos, &rec), 0);
+    assert_int_equal((int64_t)buf_get_u64be(rec.body), 5);
+    assert_memory_equal(rec.body + 8, want_tail, sizeof(want_tail));
+    store_record_release(f->st, &rec);
+}
+
+/* A write that fails (here: the segment's fd swapped for a read-only one,
+ * so pwritev gets EBADF) returns an error and publishes nothing: write
+ * position, queue max offset and readable records stay as they were, and
+ * the next append lands where the failed one would have. */
+static void test_failed_write_does_not_advance_position(void **state)
+{
+    fixture *f = *state;
+    store_queue *q = store_queue_get(f->st, "t", 0, 1);
+    store_append_result r;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(tu_append(f->st, q, 100, (uint32_t)i, NULL, &r), 0);
+    int64_t end = store_commitlog_max_pos(f->st);
+    commitlog_segment *seg = f->st->cl.cur;
+    int saved = dup(seg->fd);
+    assert_true(saved >= 0);
+    int ro = open(seg->path, O_RDONLY | O_CLOEXEC);
+    assert_true(ro >= 0);
+    assert_true(dup2(ro, seg->fd) >= 0);
+    close(ro);
+
+    assert_int_equal(tu_append(f->st, q, 100, 99, "k", &r), STORE_EIO);
+    assert_non_null(strstr(store_errmsg(f->st), seg->path));
+    assert_int_equal(store_commitlog_max_pos(f->st), end);
+    assert_int_equal(store_queue_max_offset(q), 3);
+    store_record rec;
+    assert_int_equal(store_read_record(f->st, end, &rec), STORE_ENOENT);
+
+    assert_true(dup2(saved, seg->fd) >= 0);
+    close(saved);
+    assert_int_equal(tu_append(f->st, q, 100, 4, NULL, &r), 0);
+    assert_int_equal(r.commitlog_pos, end);
+    assert_int_equal(r.queue_offset, 3);
+    assert_int_equal(store_read_record(f->st, end, &rec), 0);
+    assert_int_equal(rec.flag, 4);
+    store_record_release(f->st, &rec);
+}
+
+/* A short write (RLIMIT_FSIZE just past the write position: pwritev writes
+ * 64 bytes, the retry gets EFBIG) is an error too, and the torn bytes it
+ * left are not exposed: the next append overwrites them, and a crash
+ * followed by recovery ends the log at the last whole record. */
+static void test_short_write_does_not_advance_position(void **state)
+{
+    fixture *f = *state;
+    store_queue *q = store_queue_get(f->st, "t", 0, 1);
+    store_append_result r;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(tu_append(f->st, q, 100, (uint32_t)i, NULL, &r), 0);
+    int64_t end = store_commitlog_max_pos(f->st);
+    commitlog_segment *seg = f->st->cl.cur;
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    lim = old;
+    lim.rlim_cur = (rlim_t)(end - seg->start) + 64;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    int rc = tu_append(f->st, q, 1000, 99, NULL, &r);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, prev);
+    assert_int_equal(rc, STORE_EIO);
+    assert_int_equal(store_commitlog_max_pos(f->st), end);
+    assert_int_equal(store_queue_max_offset(q), 3);
+    /* the 64 torn bytes are in the file, past the published end */
+    assert_int_equal(buf_get_u32be(seg->map + (end - seg->start) + 4),
+                     COMMITLOG_MAGIC);
+
+    store_crash_for_test(f->st);
+    f->st = tu_open(&f->cfg);
+    assert_int_equal(store_commitlog_max_pos(f->st), end);
+    q = store_queue_get(f->st, "t", 0, 0);
+    assert_int_equal(store_queue_max_offset(q), 3);
+    assert_int_equal(tu_append(f->st, q, 100, 4, NULL, &r), 0);
+    assert_int_equal(r.commitlog_pos, end);
+    store_record rec;
+    assert_int_equal(store_read_record(f->st, end, &rec), 0);
+    assert_int_equal(rec.flag, 4);
+    store_record_release(f->st, &rec);
 }
 
 static void test_bad_requests_and_positions_are_rejected(void **state)
@@ -340,6 +442,10 @@ int main(void)
             test_patch_runs_before_crc_and_sees_offset, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_bad_requests_and_positions_are_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_failed_write_does_not_advance_position, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_short_write_does_not_advance_position, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_second_open_of_a_store_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(
