@@ -82,14 +82,16 @@
  * Anything else at a position (zeros included) is invalid; recovery.c decides
  * whether that is a torn tail or corruption.
  *
- * Warm-up: a first write to a fresh page of the mapping faults, and the
- * kernel allocates and zeroes the page on the writer's thread (the profile
- * of ASYNC appends was >60% kernel memset).  A "warm" thread keeps the
- * bytes after the write position populated with
- * madvise(MADV_POPULATE_READ) - about 1/4 s of appends at the recent rate,
- * 1 MiB to WARM_AHEAD (32 MiB) - polling every 2 ms (20 ms when idle), so
- * the writer only takes a cheap write-protect fault per page.  (RocketMQ warms whole new
- * files by writing zeros; populate-read avoids dirtying pages twice.)
+ * No warm-up thread.  Until 95d1653 a thread kept ~1/4 s of appends ahead
+ * of the write position populated with madvise(MADV_POPULATE_READ), so the
+ * memcpy writer would not take page-allocating faults.  With pwritev that
+ * only zero-filled page-cache pages (the fallocated extents are unwritten,
+ * so a read fills zeros) that the write then overwrote: 41% of the broker's
+ * samples during Kafka produce, and 2-3x the CPU per append in
+ * ferry-bench-store.  A pwrite of a whole page needs no read at all, and a
+ * partial page of an unwritten extent is zero-filled only for the part not
+ * written.  Dropping it also keeps an idle broker from holding the warmed
+ * megabyte(s) of the log resident.
  *
  * Lifetime: a segment is refcounted.  The log's array holds one ref; every
  * store_record view and every flush holds one.  Retention removes a segment
@@ -113,21 +115,6 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-
-#define WARM_AHEAD (32u << 20)
-#define WARM_STEP  (1u << 20)
-/* How far ahead: about 1/4 s of appends at the recent rate, between 1 MiB
- * (an idle broker keeps little of the log resident) and WARM_AHEAD. */
-#define WARM_AHEAD_MIN (1u << 20)
-/* Polling period: 2 ms while the log grows, doubling up to 20 ms while it
- * does not (an idle broker wakes 50 times a second, not 500; 32 MiB warm
- * ahead covers 20 ms of appends up to 1.6 GB/s). */
-#define WARM_NAP_MIN_MS 2
-#define WARM_NAP_MAX_MS 20
 
 /* ------------------------------------------------------------------ */
 /* Segments                                                            */
@@ -867,93 +854,4 @@ int64_t store_commitlog_min_pos(store *st)
 int64_t store_commitlog_max_pos(store *st)
 {
     return atomic_load_explicit(&st->cl.write_pos, memory_order_acquire);
-}
-
-/* ------------------------------------------------------------------ */
-/* Warm thread                                                         */
-/* ------------------------------------------------------------------ */
-
-static void *commitlog_warm_main(void *arg)
-{
-    store *st = arg;
-    commitlog *cl = &st->cl;
-    int64_t seg_start = -1, last_pos = -1;
-    uint64_t warmed = 0;
-    long page = sysconf(_SC_PAGESIZE);
-    long nap_ms = WARM_NAP_MIN_MS;
-    double rate = 0; /* bytes/ms appended, smoothed */
-    struct timespec t_last;
-    clock_gettime(CLOCK_MONOTONIC, &t_last);
-    while (!atomic_load_explicit(&st->warm_stop, memory_order_relaxed)) {
-        int64_t pos = atomic_load_explicit(&cl->write_pos,
-                                           memory_order_acquire);
-        struct timespec t_now;
-        clock_gettime(CLOCK_MONOTONIC, &t_now);
-        double dt_ms = (double)(t_now.tv_sec - t_last.tv_sec) * 1e3 +
-                       (double)(t_now.tv_nsec - t_last.tv_nsec) / 1e6;
-        t_last = t_now;
-        if (last_pos >= 0 && dt_ms > 0) {
-            double inst = (double)(pos > last_pos ? pos - last_pos : 0) /
-                          dt_ms;
-            /* rise at once with a burst, fall off over ~1/4 s */
-            double k = dt_ms / 250.0 < 1 ? dt_ms / 250.0 : 1;
-            rate = inst > rate ? inst : rate + (inst - rate) * k;
-        }
-        /* idle log: back off (the warmed range stays populated meanwhile) */
-        nap_ms = pos != last_pos ? WARM_NAP_MIN_MS
-                 : nap_ms * 2 > WARM_NAP_MAX_MS ? WARM_NAP_MAX_MS
-                                                : nap_ms * 2;
-        last_pos = pos;
-        /* warm what about 1/4 s of appends at the current rate needs */
-        double want = rate * 250.0;
-        uint64_t ahead = want < WARM_AHEAD_MIN   ? WARM_AHEAD_MIN
-                         : want > WARM_AHEAD ? WARM_AHEAD
-                                             : (uint64_t)want;
-        commitlog_segment *seg = commitlog_segment_find(cl, pos);
-        if (seg) {
-            uint64_t off = (uint64_t)(pos - seg->start);
-            if (seg->start != seg_start || warmed < off) {
-                seg_start = seg->start;
-                warmed = off & ~(uint64_t)(page - 1);
-            }
-            /* madvise needs page-aligned ranges: keep both ends aligned,
-             * so EINVAL below can only mean "advice not supported" */
-            uint64_t target = (off + ahead) & ~(uint64_t)(page - 1);
-            if (target > seg->size)
-                target = seg->size & ~(uint64_t)(page - 1);
-            while (warmed < target &&
-                   !atomic_load_explicit(&st->warm_stop,
-                                         memory_order_relaxed)) {
-                uint64_t len = target - warmed;
-                if (len > WARM_STEP)
-                    len = WARM_STEP;
-                if (madvise(seg->map + warmed, len, MADV_POPULATE_READ) != 0)
-                    warmed = seg->size; /* unsupported: stop trying */
-                else
-                    warmed += len;
-            }
-            commitlog_segment_unref(seg);
-        }
-        struct timespec ts = {0, nap_ms * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return NULL;
-}
-
-int commitlog_warm_start(store *st)
-{
-    atomic_store(&st->warm_stop, 0);
-    if (pthread_create(&st->warm_thread, NULL, commitlog_warm_main, st) != 0)
-        return STORE_ENOMEM;
-    st->warm_started = 1;
-    return 0;
-}
-
-void commitlog_warm_stop(store *st)
-{
-    if (!st->warm_started)
-        return;
-    atomic_store(&st->warm_stop, 1);
-    pthread_join(st->warm_thread, NULL);
-    st->warm_started = 0;
 }

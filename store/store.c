@@ -288,7 +288,6 @@ store *store_open(const store_config *cfg, char *errbuf, size_t errlen)
         snprintf(errbuf, errlen, "%s", st->errmsg);
         goto fail_early;
     }
-    commitlog_warm_start(st); /* optional: appends work without it */
     return st;
 
 fail_early:
@@ -301,7 +300,6 @@ void store_close(store *st)
     if (!st)
         return;
     atomic_store(&st->closing, 1);
-    commitlog_warm_stop(st);
     flush_stop_how(st, 1);
     if (flush_full(st) == 0) {
         char path[STORE_PATH_MAX];
@@ -321,7 +319,6 @@ void store_crash_for_test(store *st)
     if (!st)
         return;
     atomic_store(&st->closing, 1);
-    commitlog_warm_stop(st);
     flush_stop_how(st, 2);
     store_free(st);
 }

@@ -201,11 +201,6 @@ struct store {
     pthread_mutex_t fullflush_lock; /* one full flush at a time */
     pthread_mutex_t retention_lock;
 
-    /* warm thread (commitlog.c): pre-faults pages ahead of the writer */
-    pthread_t warm_thread;
-    int warm_started;
-    atomic_int warm_stop;
-
     store_recovery_info recovery;
 };
 
@@ -250,10 +245,6 @@ void commitlog_segment_ref(commitlog_segment *seg);
 void commitlog_segment_unref(commitlog_segment *seg);
 /* Create the segment starting at start (append_lock or recovery). */
 int commitlog_segment_create(store *st, int64_t start);
-/* Start/stop the thread that populates pages ahead of the write position
- * so appends do not take page-allocating faults. */
-int commitlog_warm_start(store *st);
-void commitlog_warm_stop(store *st);
 /* fdatasync CommitLog bytes up to pos; updates flushed_pos. */
 int commitlog_flush(store *st, int64_t pos);
 
