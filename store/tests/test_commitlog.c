@@ -139,6 +139,45 @@ static void test_batch_round_trip_gives_each_message_an_entry(void **state)
     assert_int_equal(pos[0], res.commitlog_pos);
 }
 
+/* A batch whose entries cross ConsumeQueue files (64 entries per file in
+ * the tests): dispatch fills each file's run, every entry right. */
+static void test_batch_entries_across_consumequeue_files(void **state)
+{
+    fixture *f = *state;
+    store_queue *q = store_queue_get(f->st, "t", 0, 1);
+    store_append_result r0;
+    for (int i = 0; i < 60; i++)
+        assert_int_equal(tu_append(f->st, q, 10, 1, NULL, &r0), 0);
+    enum { N = 150 };
+    int64_t tags[N];
+    for (int i = 0; i < N; i++)
+        tags[i] = (int64_t)(0x0102030405060708ull * (uint64_t)(i + 1));
+    uint8_t body[64] = {1};
+    store_append_req req;
+    memset(&req, 0, sizeof(req));
+    req.queue = q;
+    req.kind = STORE_KIND_BATCH;
+    req.count = N;
+    req.body = body;
+    req.body_len = sizeof(body);
+    req.tag_hashes = tags;
+    store_append_result res, res2;
+    assert_int_equal(store_append(f->st, &req, &res), 0);
+    req.tag_hashes = NULL;
+    assert_int_equal(store_append(f->st, &req, &res2), 0);
+    assert_int_equal(store_queue_max_offset(q), 60 + 2 * N);
+    store_cq_entry e[2 * N];
+    assert_int_equal(store_queue_read(q, 60, e, 2 * N), 2 * N);
+    for (int i = 0; i < 2 * N; i++) {
+        const store_append_result *rr = i < N ? &res : &res2;
+        assert_int_equal(e[i].commitlog_pos, rr->commitlog_pos);
+        assert_int_equal(e[i].size, rr->size);
+        assert_int_equal(e[i].batch_index, i % N);
+        assert_int_equal(e[i].tag_hash, i < N ? tags[i] : 0);
+        assert_int_equal(e[i].store_timestamp, rr->store_timestamp);
+    }
+}
+
 /* Size of a tu_append record with body n and no key. */
 static uint32_t record_size(const char *topic, uint32_t body)
 {
@@ -433,6 +472,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_batch_round_trip_gives_each_message_an_entry, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_entries_across_consumequeue_files, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_record_exactly_filling_segment_then_next_segment, setup,
             teardown),
