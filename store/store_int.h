@@ -39,6 +39,7 @@
 #define COMMITLOG_HEADER_SIZE  124u
 #define COMMITLOG_BLANK_SIZE   8u
 #define COMMITLOG_NULL_KEY_LEN 0xFFFFFFFFu
+#define COMMITLOG_MAP_WRITE_MAX 4096u /* see commitlog.c "Write path" */
 
 /* Field offsets inside a record. */
 enum {
@@ -76,8 +77,8 @@ enum {
 typedef struct commitlog_segment {
     int64_t start;       /* global position of byte 0 (= file name) */
     uint64_t size;       /* file size */
-    uint8_t *map;        /* MAP_SHARED, PROT_READ, size bytes */
-    int fd;              /* O_RDWR: appends pwritev here */
+    uint8_t *map;        /* MAP_SHARED, size bytes */
+    int fd;              /* O_RDWR: large appends pwritev here */
     atomic_int refs;     /* 1 for the log's array + 1 per view */
     atomic_int doomed;   /* unlink the file when refs reaches 0 */
     atomic_llong last_store_ts; /* newest record's store time; 0 unknown */
@@ -97,6 +98,10 @@ typedef struct commitlog {
     atomic_llong flushed_pos;      /* durable up to here */
     uint8_t *scratch;              /* append_lock: aux + patched body head */
     size_t scratch_cap;
+    uint32_t map_write_max;        /* records up to this size are memcpy'd
+                                      into the mapping, larger ones
+                                      pwritev'd (COMMITLOG_MAP_WRITE_MAX;
+                                      tests set 0: always pwritev) */
 } commitlog;
 
 /* ---- ConsumeQueue ---- */
