@@ -19,8 +19,9 @@
  * mapping: each fresh page then costs a fault that reads (zero-fills) the
  * page, and every flush write-protects the written pages again (TLB
  * shootdowns), so the writer re-faults; a pwrite of a whole page into the
- * page cache needs neither (Kafka produce, ~1 MiB batches: broker CPU per
- * message -45%).
+ * page cache needs neither (Kafka produce of ~1 MiB batches, kafka_bench.sh:
+ * broker CPU per message 0.57 -> 0.41 s/M with acks=1, 0.84 -> 0.37 with
+ * acks=-1 under SYNC_FLUSH; docs/BENCHMARKS.md).
  *
  * Except small records: up to COMMITLOG_MAP_WRITE_MAX (4 KiB) the same
  * pieces are memcpy'd into the mapping instead (so it is PROT_WRITE).  One
@@ -826,8 +827,9 @@ int64_t store_record_tag_hash(const store_record *rec, int32_t batch_index)
 /* ------------------------------------------------------------------ */
 
 /* Makes [flushed_pos, pos) durable: fdatasync of every segment the range
- * touches (appends are pwritev'd, so the dirty pages are page-cache pages,
- * not dirty PTEs: no msync, no write-protect faults afterwards).  fdatasync,
+ * touches; it writes back page-cache pages dirtied by pwritev and by
+ * memcpy into the mapping alike (msync(MS_SYNC) is the same fsync of the
+ * range on Linux; fdatasync needs no page-aligned address).  fdatasync,
  * not sync_file_range: the segments are fallocated, and only fdatasync
  * commits the unwritten->written extent conversion to the journal.  Called
  * by the flush thread and store_flush_all; serialized by the caller's

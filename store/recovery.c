@@ -22,9 +22,10 @@
  *     the segment file, the offset inside it and the ways out, unless
  *     cfg->truncate_corrupt is set.  Otherwise X is a TORN TAIL.
  *  4. Tail or accepted truncation: bytes from X to the end of that segment
- *     are zeroed with pwrite (the mapping is read-only; only pages that are not already zero are written, and the
- *     scan is skipped after a clean close), later segments are deleted, and
- *     the number of bytes dropped goes into the recovery summary.
+ *     are zeroed with pwrite (only pages that are not already zero are
+ *     written, and the scan is skipped after a clean close), later
+ *     segments are deleted, and the number of bytes dropped goes into the
+ *     recovery summary.
  *  5. Every ConsumeQueue loses entries with commitlog_pos >= the new end;
  *     max offsets follow; min offsets are recomputed from the CommitLog min.
  *
@@ -43,8 +44,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* Zeroes [off, size) of seg, writing (pwrite; the mapping is read-only)
- * only non-zero 4 KiB chunks; returns the number of bytes from off to the
+/* Zeroes [off, size) of seg, writing (pwrite, so a failure is an error
+ * rather than a SIGBUS) only non-zero 4 KiB chunks; returns the number of bytes from off to the
  * last non-zero byte, or -1 if a write failed (errno set). */
 static int64_t recovery_zero_tail(commitlog_segment *seg, uint64_t off)
 {

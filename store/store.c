@@ -19,15 +19,17 @@
  *      queue_offset (the queue's max offset);
  *   2. commitlog_append builds the header and aux section in scratch
  *      memory, calls req->patch on a copy of the body's head, computes the
- *      CRC over the pieces and pwritev's them at the write position
- *      (rolling first if needed); on any error nothing is published;
+ *      CRC over the pieces and pwritev's them at the write position (a
+ *      record of at most 4 KiB is memcpy'd into the mapping instead;
+ *      rolling first if needed); on any error nothing is published;
  *   3. publish the CommitLog write position (release), only after the write
- *      succeeded, so readers (through the read-only mapping, coherent with
- *      the page cache) never see a byte that was not written;
+ *      succeeded, so readers (through the mapping, coherent with the page
+ *      cache) never see a byte that was not written;
  *   4. dispatch: ConsumeQueue entries, then publish the queue's max offset
  *      (release), so an appended offset is readable when store_append
  *      returns; then index entries for the record's aux keys.
- * One system call on this path (the pwritev; two at a segment roll), and
+ * At most one system call on this path (the pwritev of a record above
+ * 4 KiB; plus the BLANK at a segment roll), and
  * no allocation except when the scratch buffer grows or a segment,
  * ConsumeQueue file or index file has to be created.
  */

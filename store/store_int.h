@@ -227,7 +227,8 @@ void commitlog_close(commitlog *cl, int unlink_doomed);
 int commitlog_record_size(const store *st, const store_append_req *req,
                           uint32_t *size, uint32_t *aux_len);
 /* Writes req as a record at the current write position (rolling if needed)
- * with one pwritev, under append_lock; fills pos and a pointer to the
+ * with one pwritev (memcpy into the mapping up to map_write_max bytes),
+ * under append_lock; fills pos and a pointer to the
  * record's aux section as written (valid until the next append).  On error
  * the write position is unchanged (bytes past it may have been written). */
 int commitlog_append(store *st, const store_append_req *req, uint32_t size,
