@@ -612,6 +612,7 @@ static int16_t produce_partition(kreq *r, topic *t,
     ar.n_keys = ps.n_keys;
     ar.patch = produce_patch_fn;
     ar.patch_arg = &pp;
+    ar.patch_len = KAFKA_BATCH_HEADER_SIZE; /* baseOffset, leader epoch */
     store_append_result res;
     int rc = store_append(b->st, &ar, &res);
     if (rc != 0) {

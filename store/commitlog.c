@@ -3,10 +3,45 @@
  * holding self-describing records of every topic and queue.
  *
  * Files: <dir>/commitlog/<20-digit global start position>.  Every segment is
- * preallocated (fallocate, else ftruncate) to its size and mapped MAP_SHARED;
- * records are memcpy'd into the mapping under st->append_lock.  Segments are
- * contiguous: segment k+1 starts at start(k) + size(k).  A new segment gets
- * cfg->commitlog_segment_size; an existing one keeps its file size.
+ * preallocated (fallocate, else ftruncate) to its size, opened O_RDWR and
+ * mapped MAP_SHARED.  Segments are contiguous: segment k+1 starts
+ * at start(k) + size(k).  A new segment gets cfg->commitlog_segment_size; an
+ * existing one keeps its file size.
+ *
+ * Write path (under st->append_lock): the 124-byte fixed header is built on
+ * the stack, the aux section (and, with a patch callback, a copy of the
+ * body's first patch_len bytes, patched) in cl->scratch; the CRC is chained
+ * over the pieces; one pwritev puts header | topic | properties | key | body
+ * | aux at the write position, straight from the caller's buffers.  Readers
+ * (store_read_record, zero-copy fetch views) read through the mapping; on
+ * Linux a MAP_SHARED mapping and pwrite share the page cache, so what
+ * pwritev wrote is what the mapping shows.  Why not memcpy into the
+ * mapping: each fresh page then costs a fault that reads (zero-fills) the
+ * page, and every flush write-protects the written pages again (TLB
+ * shootdowns), so the writer re-faults; a pwrite of a whole page into the
+ * page cache needs neither (Kafka produce of ~1 MiB batches, kafka_bench.sh:
+ * broker CPU per message 0.57 -> 0.41 s/M with acks=1, 0.84 -> 0.37 with
+ * acks=-1 under SYNC_FLUSH; docs/BENCHMARKS.md).
+ *
+ * Except small records: up to COMMITLOG_MAP_WRITE_MAX (4 KiB) the same
+ * pieces are memcpy'd into the mapping instead (so it is PROT_WRITE).  One
+ * pwritev per 100-byte record cost 1.4-1.5 CPU-s per million appends in
+ * ferry-bench-store against 0.3-0.45 for the memcpy, whose page faults
+ * are shared by the ~40 records of a page.  Both kinds of writes land in
+ * the same page cache, and fdatasync writes back pages dirtied either way.
+ * 4 KiB is a guess between the measured points (1 KiB: memcpy cheaper;
+ * ~1 MiB: pwritev cheaper), not a measured crossover.
+ *
+ * Errors: a failed or short pwritev (EINTR and short counts are retried
+ * first) returns STORE_EIO (STORE_EFULL for ENOSPC/EDQUOT) and does not
+ * move the write position (a memcpy cannot fail: the segment is
+ * preallocated; on a filesystem without fallocate a full disk would be a
+ * SIGBUS there, as before); the caller publishes write_pos (release) only
+ * after a successful write, so readers never see bytes that were not
+ * written, and torn bytes past write_pos are overwritten by the next append
+ * (or cut by recovery as a torn tail after a crash).
+ *
+ * Flush: fdatasync of each segment the range touches (commitlog_flush).
  *
  * A record never spans segments.  A record of size n is written at offset off
  * of a segment of size S if n == S - off (it fills the segment exactly) or
@@ -15,7 +50,7 @@
  *
  *   BLANK   0 u32 remaining bytes (S - off)   4 u32 0xCBD43194
  *
- * so after any write S - off is 0 or >= 8.
+ * so after any write S - off is 0 or >= 8.  (The BLANK is pwritten too.)
  *
  * Record (all integers big-endian):
  *
@@ -60,14 +95,16 @@
  * Anything else at a position (zeros included) is invalid; recovery.c decides
  * whether that is a torn tail or corruption.
  *
- * Warm-up: a first write to a fresh page of the mapping faults, and the
- * kernel allocates and zeroes the page on the writer's thread (the profile
- * of ASYNC appends was >60% kernel memset).  A "warm" thread keeps the
- * bytes after the write position populated with
- * madvise(MADV_POPULATE_READ) - about 1/4 s of appends at the recent rate,
- * 1 MiB to WARM_AHEAD (32 MiB) - polling every 2 ms (20 ms when idle), so
- * the writer only takes a cheap write-protect fault per page.  (RocketMQ warms whole new
- * files by writing zeros; populate-read avoids dirtying pages twice.)
+ * No warm-up thread.  Until 95d1653 a thread kept ~1/4 s of appends ahead
+ * of the write position populated with madvise(MADV_POPULATE_READ), so the
+ * memcpy writer would not take page-allocating faults.  With pwritev that
+ * only zero-filled page-cache pages (the fallocated extents are unwritten,
+ * so a read fills zeros) that the write then overwrote: 41% of the broker's
+ * samples during Kafka produce, and 2-3x the CPU per append in
+ * ferry-bench-store.  A pwrite of a whole page needs no read at all, and a
+ * partial page of an unwritten extent is zero-filled only for the part not
+ * written.  Dropping it also keeps an idle broker from holding the warmed
+ * megabyte(s) of the log resident.
  *
  * Lifetime: a segment is refcounted.  The log's array holds one ref; every
  * store_record view and every flush holds one.  Retention removes a segment
@@ -88,23 +125,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-
-#define WARM_AHEAD (32u << 20)
-#define WARM_STEP  (1u << 20)
-/* How far ahead: about 1/4 s of appends at the recent rate, between 1 MiB
- * (an idle broker keeps little of the log resident) and WARM_AHEAD. */
-#define WARM_AHEAD_MIN (1u << 20)
-/* Polling period: 2 ms while the log grows, doubling up to 20 ms while it
- * does not (an idle broker wakes 50 times a second, not 500; 32 MiB warm
- * ahead covers 20 ms of appends up to 1.6 GB/s). */
-#define WARM_NAP_MIN_MS 2
-#define WARM_NAP_MAX_MS 20
 
 /* ------------------------------------------------------------------ */
 /* Segments                                                            */
@@ -322,6 +345,7 @@ int commitlog_open(store *st)
     commitlog *cl = &st->cl;
     snprintf(cl->dir, sizeof(cl->dir), "%s/commitlog", st->dir);
     cl->seg_size = st->cfg.commitlog_segment_size;
+    cl->map_write_max = COMMITLOG_MAP_WRITE_MAX;
     if (store_mkdirs(cl->dir) != 0) {
         store_set_err(st, "commitlog: mkdir %s: %s", cl->dir,
                       strerror(errno));
@@ -381,6 +405,9 @@ void commitlog_close(commitlog *cl, int unused)
         commitlog_segment_unref(cl->segs[i]);
     free(cl->segs);
     cl->segs = NULL;
+    free(cl->scratch);
+    cl->scratch = NULL;
+    cl->scratch_cap = 0;
     cl->nsegs = cl->cap = 0;
     cl->cur = NULL;
     pthread_mutex_unlock(&cl->segs_lock);
@@ -431,9 +458,43 @@ static void commitlog_get_host(const uint8_t *p, store_host *h)
     h->port = buf_get_u32be(p + 16);
 }
 
+/* Makes cl->scratch at least n bytes (append_lock).  Grows only, so after
+ * the first appends of a given shape this path does not allocate. */
+static int commitlog_scratch(store *st, size_t n)
+{
+    commitlog *cl = &st->cl;
+    if (n <= cl->scratch_cap)
+        return 0;
+    size_t cap = cl->scratch_cap ? cl->scratch_cap : 4096;
+    while (cap < n)
+        cap *= 2;
+    uint8_t *p = realloc(cl->scratch, cap);
+    if (!p) {
+        store_set_err(st, "commitlog: out of memory for a %zu-byte record",
+                      n);
+        return STORE_ENOMEM;
+    }
+    cl->scratch = p;
+    cl->scratch_cap = cap;
+    return 0;
+}
+
+/* pwritev at segment offset off; an error becomes STORE_EIO (STORE_EFULL
+ * for a full disk) with a message naming the file. */
+static int commitlog_write(store *st, commitlog_segment *seg, uint64_t off,
+                           struct iovec *iov, int iovcnt)
+{
+    int e = store_pwritev_all(seg->fd, iov, iovcnt, (int64_t)off);
+    if (e == 0)
+        return 0;
+    store_set_err(st, "commitlog: write %s at offset %llu: %s", seg->path,
+                  (unsigned long long)off, strerror(-e));
+    return e == -ENOSPC || e == -EDQUOT ? STORE_EFULL : STORE_EIO;
+}
+
 int commitlog_append(store *st, const store_append_req *req, uint32_t size,
                      uint32_t aux_len, int64_t queue_offset, int64_t store_ts,
-                     int64_t *pos_out, uint8_t **rec_out)
+                     int64_t *pos_out, const uint8_t **aux_out)
 {
     commitlog *cl = &st->cl;
     int64_t pos = atomic_load_explicit(&cl->write_pos, memory_order_relaxed);
@@ -446,8 +507,13 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
         if (seg) {
             uint64_t remaining = seg->size - off;
             if (remaining >= COMMITLOG_BLANK_SIZE) {
-                buf_put_u32be(seg->map + off, (uint32_t)remaining);
-                buf_put_u32be(seg->map + off + 4, COMMITLOG_BLANK_MAGIC);
+                uint8_t blank[COMMITLOG_BLANK_SIZE];
+                buf_put_u32be(blank, (uint32_t)remaining);
+                buf_put_u32be(blank + 4, COMMITLOG_BLANK_MAGIC);
+                struct iovec bv = {blank, sizeof(blank)};
+                int rc = commitlog_write(st, seg, off, &bv, 1);
+                if (rc != 0)
+                    return rc;
             }
             next = seg->start + (int64_t)seg->size;
         } else {
@@ -463,9 +529,23 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
         atomic_store_explicit(&cl->write_pos, pos, memory_order_release);
     }
 
-    uint8_t *r = seg->map + off;
+    /* The fixed header on the stack, the aux section and the patched head
+     * of the body in cl->scratch; everything else is written straight from
+     * the caller's buffers. */
     uint16_t tl = req->queue->topic_len;
     uint32_t key_bytes = req->key ? req->key_len : 0;
+    uint32_t head_len = 0;
+    if (req->patch)
+        head_len = req->patch_len && req->patch_len < req->body_len
+                       ? req->patch_len
+                       : req->body_len;
+    int rc = commitlog_scratch(st, (size_t)aux_len + head_len);
+    if (rc != 0)
+        return rc;
+    uint8_t *aux = cl->scratch;
+    uint8_t *head = cl->scratch + aux_len;
+
+    uint8_t r[COMMITLOG_HEADER_SIZE];
     buf_put_u32be(r + CL_OFF_TOTAL_SIZE, size);
     buf_put_u32be(r + CL_OFF_MAGIC, COMMITLOG_MAGIC);
     r[CL_OFF_KIND] = (uint8_t)req->kind;
@@ -487,19 +567,8 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
                   req->key ? req->key_len : COMMITLOG_NULL_KEY_LEN);
     buf_put_u32be(r + CL_OFF_BODY_LEN, req->body_len);
     buf_put_u32be(r + CL_OFF_AUX_LEN, aux_len);
-    uint8_t *p = r + CL_OFF_TOPIC;
-    memcpy(p, req->queue->topic, tl);
-    p += tl;
-    if (req->properties_len)
-        memcpy(p, req->properties, req->properties_len);
-    p += req->properties_len;
-    if (key_bytes)
-        memcpy(p, req->key, key_bytes);
-    p += key_bytes;
-    uint8_t *body = p;
-    if (req->body_len)
-        memcpy(p, req->body, req->body_len);
-    p += req->body_len;
+
+    uint8_t *p = aux;
     if (req->tag_hashes) {
         buf_put_u32be(p, (uint32_t)req->count);
         p += 4;
@@ -519,16 +588,50 @@ int commitlog_append(store *st, const store_append_req *req, uint32_t size,
             memcpy(p + 6, k->key, k->len);
         p += 6 + k->len;
     }
-    if ((uint32_t)(p - r) != size)
+    if ((uint32_t)(p - aux) != aux_len ||
+        COMMITLOG_HEADER_SIZE + tl + (uint64_t)req->properties_len +
+                key_bytes + req->body_len + aux_len !=
+            size)
         return STORE_EINVAL; /* cannot happen: sizes computed above */
-    if (req->patch)
-        req->patch(req->patch_arg, body, req->body_len, queue_offset,
-                   store_ts);
-    buf_put_u32be(r + CL_OFF_CRC, crc32c(0, r + CL_OFF_KIND, size - 12));
+    if (head_len) {
+        memcpy(head, req->body, head_len);
+        req->patch(req->patch_arg, head, head_len, queue_offset, store_ts);
+    }
+
+    struct iovec iov[7] = {
+        {r, COMMITLOG_HEADER_SIZE},
+        {(void *)req->queue->topic, tl},
+        {(void *)req->properties, req->properties_len},
+        {(void *)req->key, key_bytes},
+        {head, head_len},
+        {req->body ? (void *)(req->body + head_len) : NULL,
+         req->body_len - head_len},
+        {aux, aux_len},
+    };
+    uint32_t crc = crc32c(0, r + CL_OFF_KIND,
+                          COMMITLOG_HEADER_SIZE - CL_OFF_KIND);
+    for (int i = 1; i < 7; i++)
+        if (iov[i].iov_len)
+            crc = crc32c(crc, iov[i].iov_base, iov[i].iov_len);
+    buf_put_u32be(r + CL_OFF_CRC, crc);
+
+    if (size <= cl->map_write_max) {
+        /* small record: a memcpy beats a system call (see header) */
+        uint8_t *d = seg->map + off;
+        for (int i = 0; i < 7; i++) {
+            if (iov[i].iov_len)
+                memcpy(d, iov[i].iov_base, iov[i].iov_len);
+            d += iov[i].iov_len;
+        }
+    } else {
+        rc = commitlog_write(st, seg, off, iov, 7);
+        if (rc != 0)
+            return rc;
+    }
     atomic_store_explicit(&seg->last_store_ts, store_ts,
                           memory_order_relaxed);
     *pos_out = pos;
-    *rec_out = r;
+    *aux_out = aux;
     return 0;
 }
 
@@ -723,9 +826,14 @@ int64_t store_record_tag_hash(const store_record *rec, int32_t batch_index)
 /* Flushing                                                            */
 /* ------------------------------------------------------------------ */
 
-/* msyncs [flushed_pos, pos) segment by segment.  Called by the flush thread
- * and store_flush_all; serialized by the caller's fullflush/flush locks
- * (cl->flushed_pos only moves forward). */
+/* Makes [flushed_pos, pos) durable: fdatasync of every segment the range
+ * touches; it writes back page-cache pages dirtied by pwritev and by
+ * memcpy into the mapping alike (msync(MS_SYNC) is the same fsync of the
+ * range on Linux; fdatasync needs no page-aligned address).  fdatasync,
+ * not sync_file_range: the segments are fallocated, and only fdatasync
+ * commits the unwritten->written extent conversion to the journal.  Called
+ * by the flush thread and store_flush_all; serialized by the caller's
+ * fullflush/flush locks (cl->flushed_pos only moves forward). */
 int commitlog_flush(store *st, int64_t pos)
 {
     commitlog *cl = &st->cl;
@@ -733,19 +841,16 @@ int commitlog_flush(store *st, int64_t pos)
     int64_t minp = atomic_load(&cl->min_pos);
     if (from < minp)
         from = minp;
-    long page = sysconf(_SC_PAGESIZE);
     int rc = 0;
     while (from < pos) {
         commitlog_segment *seg = commitlog_segment_find(cl, from);
         if (!seg)
             break;
-        uint64_t off = (uint64_t)(from - seg->start);
         uint64_t end = (uint64_t)(pos - seg->start);
         if (end > seg->size)
             end = seg->size;
-        uint64_t a = off & ~(uint64_t)(page - 1);
-        if (msync(seg->map + a, end - a, MS_SYNC) != 0) {
-            store_set_err(st, "commitlog: msync %s: %s", seg->path,
+        if (fdatasync(seg->fd) != 0) {
+            store_set_err(st, "commitlog: fdatasync %s: %s", seg->path,
                           strerror(errno));
             rc = STORE_EIO;
         }
@@ -774,93 +879,4 @@ int64_t store_commitlog_min_pos(store *st)
 int64_t store_commitlog_max_pos(store *st)
 {
     return atomic_load_explicit(&st->cl.write_pos, memory_order_acquire);
-}
-
-/* ------------------------------------------------------------------ */
-/* Warm thread                                                         */
-/* ------------------------------------------------------------------ */
-
-static void *commitlog_warm_main(void *arg)
-{
-    store *st = arg;
-    commitlog *cl = &st->cl;
-    int64_t seg_start = -1, last_pos = -1;
-    uint64_t warmed = 0;
-    long page = sysconf(_SC_PAGESIZE);
-    long nap_ms = WARM_NAP_MIN_MS;
-    double rate = 0; /* bytes/ms appended, smoothed */
-    struct timespec t_last;
-    clock_gettime(CLOCK_MONOTONIC, &t_last);
-    while (!atomic_load_explicit(&st->warm_stop, memory_order_relaxed)) {
-        int64_t pos = atomic_load_explicit(&cl->write_pos,
-                                           memory_order_acquire);
-        struct timespec t_now;
-        clock_gettime(CLOCK_MONOTONIC, &t_now);
-        double dt_ms = (double)(t_now.tv_sec - t_last.tv_sec) * 1e3 +
-                       (double)(t_now.tv_nsec - t_last.tv_nsec) / 1e6;
-        t_last = t_now;
-        if (last_pos >= 0 && dt_ms > 0) {
-            double inst = (double)(pos > last_pos ? pos - last_pos : 0) /
-                          dt_ms;
-            /* rise at once with a burst, fall off over ~1/4 s */
-            double k = dt_ms / 250.0 < 1 ? dt_ms / 250.0 : 1;
-            rate = inst > rate ? inst : rate + (inst - rate) * k;
-        }
-        /* idle log: back off (the warmed range stays populated meanwhile) */
-        nap_ms = pos != last_pos ? WARM_NAP_MIN_MS
-                 : nap_ms * 2 > WARM_NAP_MAX_MS ? WARM_NAP_MAX_MS
-                                                : nap_ms * 2;
-        last_pos = pos;
-        /* warm what about 1/4 s of appends at the current rate needs */
-        double want = rate * 250.0;
-        uint64_t ahead = want < WARM_AHEAD_MIN   ? WARM_AHEAD_MIN
-                         : want > WARM_AHEAD ? WARM_AHEAD
-                                             : (uint64_t)want;
-        commitlog_segment *seg = commitlog_segment_find(cl, pos);
-        if (seg) {
-            uint64_t off = (uint64_t)(pos - seg->start);
-            if (seg->start != seg_start || warmed < off) {
-                seg_start = seg->start;
-                warmed = off & ~(uint64_t)(page - 1);
-            }
-            /* madvise needs page-aligned ranges: keep both ends aligned,
-             * so EINVAL below can only mean "advice not supported" */
-            uint64_t target = (off + ahead) & ~(uint64_t)(page - 1);
-            if (target > seg->size)
-                target = seg->size & ~(uint64_t)(page - 1);
-            while (warmed < target &&
-                   !atomic_load_explicit(&st->warm_stop,
-                                         memory_order_relaxed)) {
-                uint64_t len = target - warmed;
-                if (len > WARM_STEP)
-                    len = WARM_STEP;
-                if (madvise(seg->map + warmed, len, MADV_POPULATE_READ) != 0)
-                    warmed = seg->size; /* unsupported: stop trying */
-                else
-                    warmed += len;
-            }
-            commitlog_segment_unref(seg);
-        }
-        struct timespec ts = {0, nap_ms * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return NULL;
-}
-
-int commitlog_warm_start(store *st)
-{
-    atomic_store(&st->warm_stop, 0);
-    if (pthread_create(&st->warm_thread, NULL, commitlog_warm_main, st) != 0)
-        return STORE_ENOMEM;
-    st->warm_started = 1;
-    return 0;
-}
-
-void commitlog_warm_stop(store *st)
-{
-    if (!st->warm_started)
-        return;
-    atomic_store(&st->warm_stop, 1);
-    pthread_join(st->warm_thread, NULL);
-    st->warm_started = 0;
 }

@@ -473,44 +473,56 @@ int consumequeue_dispatch(store *st, store_queue *q, int64_t queue_offset,
 {
     int rc = 0;
     pthread_mutex_lock(&q->lock);
-    cq_file *f = NULL;
-    for (int32_t i = 0; i < count; i++) {
+    /* A batch's entries are contiguous: find the file once per run of
+     * entries it holds (one bounds check), then fill the run in a tight
+     * loop (a 1 MiB Kafka batch of 100 B records is ~10000 entries). */
+    for (int32_t i = 0; i < count;) {
         int64_t off = queue_offset + i;
-        if (!f || off >= f->first + f->entries) {
-            f = consumequeue_file_for(q, off);
-            while (!f) {
-                int64_t first;
-                if (q->nfiles) {
-                    cq_file *last = q->files[q->nfiles - 1];
-                    if (off < q->files[0]->first)
-                        break; /* below what we keep */
-                    first = last->first + last->entries;
-                } else {
-                    uint32_t per = st->cfg.cq_entries_per_file;
-                    first = off - off % per;
-                }
-                cq_file *nf = consumequeue_file_map(st, q, first, 1);
-                if (!nf) {
-                    rc = STORE_EIO;
-                    goto out;
-                }
-                if ((rc = consumequeue_push_file(q, nf)) != 0) {
-                    consumequeue_file_free(nf, 1);
-                    goto out;
-                }
-                if (off >= nf->first && off < nf->first + nf->entries)
-                    f = nf;
+        cq_file *f = consumequeue_file_for(q, off);
+        while (!f) {
+            int64_t first;
+            if (q->nfiles) {
+                cq_file *last = q->files[q->nfiles - 1];
+                if (off < q->files[0]->first)
+                    break; /* below what we keep */
+                first = last->first + last->entries;
+            } else {
+                uint32_t per = st->cfg.cq_entries_per_file;
+                first = off - off % per;
             }
-            if (!f)
-                continue;
+            cq_file *nf = consumequeue_file_map(st, q, first, 1);
+            if (!nf) {
+                rc = STORE_EIO;
+                goto out;
+            }
+            if ((rc = consumequeue_push_file(q, nf)) != 0) {
+                consumequeue_file_free(nf, 1);
+                goto out;
+            }
+            if (off >= nf->first && off < nf->first + nf->entries)
+                f = nf;
         }
+        if (!f) {
+            i++;
+            continue;
+        }
+        int64_t room = f->first + f->entries - off;
+        int32_t run = count - i < room ? count - i : (int32_t)room;
         uint8_t *p = f->map + (size_t)(off - f->first) * CQ_ENTRY_SIZE;
-        buf_put_u64be(p, (uint64_t)pos);
-        buf_put_u32be(p + 8, size);
-        buf_put_u32be(p + 12, (uint32_t)i);
-        buf_put_u64be(p + 16, n_tags ? buf_get_u64be(tags + (size_t)i * 8)
-                                     : 0);
-        buf_put_u64be(p + 24, (uint64_t)store_ts);
+        const uint8_t *tag = n_tags ? tags + (size_t)i * 8 : NULL;
+        for (int32_t j = 0; j < run; j++, p += CQ_ENTRY_SIZE) {
+            buf_put_u64be(p, (uint64_t)pos);
+            buf_put_u32be(p + 8, size);
+            buf_put_u32be(p + 12, (uint32_t)(i + j));
+            if (tag) {
+                memcpy(p + 16, tag, 8); /* already big-endian */
+                tag += 8;
+            } else {
+                memset(p + 16, 0, 8);
+            }
+            buf_put_u64be(p + 24, (uint64_t)store_ts);
+        }
+        i += run;
     }
 out:
     pthread_mutex_unlock(&q->lock);

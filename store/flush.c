@@ -8,7 +8,7 @@
  *   wait (flush_cond) until a SYNC waiter arrives or the next deadline
  *     |
  *     +-- waiters queued?  take ALL of them, read the write position W,
- *     |   msync the CommitLog up to W once (group commit: every append that
+ *     |   fdatasync the CommitLog up to W once (group commit: every append that
  *     |   finished before W shares this sync), then call every waiter with
  *     |   end_pos <= W with status 0.  A waiter not covered (the sync
  *     |   failed) is retried until its deadline (sync_flush_timeout_ms after

@@ -22,9 +22,10 @@
  *     the segment file, the offset inside it and the ways out, unless
  *     cfg->truncate_corrupt is set.  Otherwise X is a TORN TAIL.
  *  4. Tail or accepted truncation: bytes from X to the end of that segment
- *     are zeroed (only pages that are not already zero are written, and the
- *     scan is skipped after a clean close), later segments are deleted, and
- *     the number of bytes dropped goes into the recovery summary.
+ *     are zeroed with pwrite (only pages that are not already zero are
+ *     written, and the scan is skipped after a clean close), later
+ *     segments are deleted, and the number of bytes dropped goes into the
+ *     recovery summary.
  *  5. Every ConsumeQueue loses entries with commitlog_pos >= the new end;
  *     max offsets follow; min offsets are recomputed from the CommitLog min.
  *
@@ -36,13 +37,16 @@
 
 #include "buf.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
-/* Zeroes [off, size) of seg, touching only non-zero 4 KiB chunks; returns
- * the number of bytes from off to the last non-zero byte. */
+/* Zeroes [off, size) of seg, writing (pwrite, so a failure is an error
+ * rather than a SIGBUS) only non-zero 4 KiB chunks; returns the number of bytes from off to the
+ * last non-zero byte, or -1 if a write failed (errno set). */
 static int64_t recovery_zero_tail(commitlog_segment *seg, uint64_t off)
 {
     static const uint8_t zeros[4096];
@@ -56,7 +60,12 @@ static int64_t recovery_zero_tail(commitlog_segment *seg, uint64_t off)
             uint64_t last_nz = e - 1;
             while (seg->map[last_nz] == 0)
                 last_nz--;
-            memset(seg->map + a, 0, e - a);
+            struct iovec iov = {(void *)zeros, e - a};
+            int rc = store_pwritev_all(seg->fd, &iov, 1, (int64_t)a);
+            if (rc != 0) {
+                errno = -rc;
+                return -1;
+            }
             dropped = (int64_t)(last_nz + 1 - off);
         }
         a = e;
@@ -197,8 +206,17 @@ int recovery_run(store *st, const checkpoint *cp, int have_cp, char *errbuf,
             return STORE_ECORRUPT;
         }
         ri->truncated_corrupt = corrupt;
-        if (!ri->previous_clean || corrupt)
-            ri->bytes_dropped += recovery_zero_tail(seg, off);
+        if (!ri->previous_clean || corrupt) {
+            int64_t z = recovery_zero_tail(seg, off);
+            if (z < 0) {
+                snprintf(errbuf, errlen,
+                         "store: cannot zero the torn tail of %s from "
+                         "offset %" PRIu64 ": %s",
+                         seg->path, off, strerror(errno));
+                return STORE_EIO;
+            }
+            ri->bytes_dropped += z;
+        }
         /* Later segments hold nothing we keep. */
         pthread_mutex_lock(&cl->segs_lock);
         while (cl->nsegs > si + 1) {

@@ -17,13 +17,20 @@
  * store_append, under st->append_lock:
  *   1. assign store_timestamp (wall clock, never below the previous one) and
  *      queue_offset (the queue's max offset);
- *   2. commitlog_append copies the record into the mapped segment (rolling
- *      first if needed), calls req->patch on the body, writes the CRC;
- *   3. publish the CommitLog write position (release);
+ *   2. commitlog_append builds the header and aux section in scratch
+ *      memory, calls req->patch on a copy of the body's head, computes the
+ *      CRC over the pieces and pwritev's them at the write position (a
+ *      record of at most 4 KiB is memcpy'd into the mapping instead;
+ *      rolling first if needed); on any error nothing is published;
+ *   3. publish the CommitLog write position (release), only after the write
+ *      succeeded, so readers (through the mapping, coherent with the page
+ *      cache) never see a byte that was not written;
  *   4. dispatch: ConsumeQueue entries, then publish the queue's max offset
  *      (release), so an appended offset is readable when store_append
  *      returns; then index entries for the record's aux keys.
- * No allocation and no system call on this path, except when a segment,
+ * At most one system call on this path (the pwritev of a record above
+ * 4 KiB; plus the BLANK at a segment roll), and
+ * no allocation except when the scratch buffer grows or a segment,
  * ConsumeQueue file or index file has to be created.
  */
 #include "store_int.h"
@@ -38,6 +45,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -115,6 +123,41 @@ int store_fsync_dir(const char *path)
     int rc = fsync(fd);
     close(fd);
     return rc;
+}
+
+int store_pwritev_all(int fd, struct iovec *iov, int iovcnt, int64_t off)
+{
+    while (iovcnt > 0 && iov->iov_len == 0) {
+        iov++;
+        iovcnt--;
+    }
+    while (iovcnt > 0) {
+        ssize_t n = pwritev(fd, iov, iovcnt, (off_t)off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (n == 0)
+            return -EIO;
+        off += n;
+        /* short write: skip what went out, go on with the rest */
+        size_t left = (size_t)n;
+        while (iovcnt > 0 && left >= iov->iov_len) {
+            left -= iov->iov_len;
+            iov++;
+            iovcnt--;
+        }
+        if (iovcnt > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
+        while (iovcnt > 0 && iov->iov_len == 0) {
+            iov++;
+            iovcnt--;
+        }
+    }
+    return 0;
 }
 
 static store *store_alloc(const store_config *cfg)
@@ -247,7 +290,6 @@ store *store_open(const store_config *cfg, char *errbuf, size_t errlen)
         snprintf(errbuf, errlen, "%s", st->errmsg);
         goto fail_early;
     }
-    commitlog_warm_start(st); /* optional: appends work without it */
     return st;
 
 fail_early:
@@ -260,7 +302,6 @@ void store_close(store *st)
     if (!st)
         return;
     atomic_store(&st->closing, 1);
-    commitlog_warm_stop(st);
     flush_stop_how(st, 1);
     if (flush_full(st) == 0) {
         char path[STORE_PATH_MAX];
@@ -280,7 +321,6 @@ void store_crash_for_test(store *st)
     if (!st)
         return;
     atomic_store(&st->closing, 1);
-    commitlog_warm_stop(st);
     flush_stop_how(st, 2);
     store_free(st);
 }
@@ -315,15 +355,14 @@ int store_append(store *st, const store_append_req *req,
         ts = st->last_store_ts;
     int64_t qo = atomic_load_explicit(&q->max_offset, memory_order_relaxed);
     int64_t pos;
-    uint8_t *r;
-    rc = commitlog_append(st, req, size, aux_len, qo, ts, &pos, &r);
+    const uint8_t *aux;
+    rc = commitlog_append(st, req, size, aux_len, qo, ts, &pos, &aux);
     if (rc != 0) {
         pthread_mutex_unlock(&st->append_lock);
         return rc;
     }
     st->last_store_ts = ts;
     atomic_store_explicit(&st->cl.write_pos, pos + size, memory_order_release);
-    const uint8_t *aux = r + size - aux_len;
     uint32_t n_tags = buf_get_u32be(aux);
     const uint8_t *tags = aux + 4;
     const uint8_t *keys = tags + (size_t)n_tags * 8 + 4;

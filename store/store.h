@@ -90,10 +90,13 @@ typedef struct store_index_key {
     uint16_t len;
 } store_index_key;
 
-/* Called during store_append() after the record has been copied into the
- * CommitLog and its offsets assigned, before its CRC is computed: lets the
- * caller patch protocol fields inside the body it owns (e.g. a Kafka batch's
- * baseOffset).  body points into the log; body_len as given. */
+/* Called during store_append() once the record's offsets are assigned,
+ * before its CRC is computed and before it is written: lets the caller patch
+ * protocol fields inside the body (e.g. a Kafka batch's baseOffset).  body
+ * points to the store's private copy of the first patch_len bytes of the
+ * body (all of it when patch_len is 0 or above body_len), which is what gets
+ * written; body_len is that copy's length.  The caller's buffer is never
+ * written. */
 typedef void (*store_patch_fn)(void *arg, uint8_t *body, uint32_t body_len,
                                int64_t queue_offset, int64_t store_timestamp);
 
@@ -119,6 +122,8 @@ typedef struct store_append_req {
     uint32_t n_keys;
     store_patch_fn patch;        /* optional */
     void *patch_arg;
+    uint32_t patch_len;          /* patch touches body[0, patch_len) only;
+                                    0 = the whole body (copied) */
 } store_append_req;
 
 typedef struct store_append_result {

@@ -39,6 +39,7 @@
 #define COMMITLOG_HEADER_SIZE  124u
 #define COMMITLOG_BLANK_SIZE   8u
 #define COMMITLOG_NULL_KEY_LEN 0xFFFFFFFFu
+#define COMMITLOG_MAP_WRITE_MAX 4096u /* see commitlog.c "Write path" */
 
 /* Field offsets inside a record. */
 enum {
@@ -77,7 +78,7 @@ typedef struct commitlog_segment {
     int64_t start;       /* global position of byte 0 (= file name) */
     uint64_t size;       /* file size */
     uint8_t *map;        /* MAP_SHARED, size bytes */
-    int fd;
+    int fd;              /* O_RDWR: large appends pwritev here */
     atomic_int refs;     /* 1 for the log's array + 1 per view */
     atomic_int doomed;   /* unlink the file when refs reaches 0 */
     atomic_llong last_store_ts; /* newest record's store time; 0 unknown */
@@ -95,6 +96,12 @@ typedef struct commitlog {
     atomic_llong write_pos;        /* next byte to write (global) */
     atomic_llong min_pos;          /* first byte still on disk */
     atomic_llong flushed_pos;      /* durable up to here */
+    uint8_t *scratch;              /* append_lock: aux + patched body head */
+    size_t scratch_cap;
+    uint32_t map_write_max;        /* records up to this size are memcpy'd
+                                      into the mapping, larger ones
+                                      pwritev'd (COMMITLOG_MAP_WRITE_MAX;
+                                      tests set 0: always pwritev) */
 } commitlog;
 
 /* ---- ConsumeQueue ---- */
@@ -199,11 +206,6 @@ struct store {
     pthread_mutex_t fullflush_lock; /* one full flush at a time */
     pthread_mutex_t retention_lock;
 
-    /* warm thread (commitlog.c): pre-faults pages ahead of the writer */
-    pthread_t warm_thread;
-    int warm_started;
-    atomic_int warm_stop;
-
     store_recovery_info recovery;
 };
 
@@ -213,6 +215,10 @@ void store_set_err(store *st, const char *fmt, ...)
 int64_t store_now_ms(void);
 int store_mkdirs(const char *path);
 int store_fsync_dir(const char *path);
+/* pwritev of the whole of iov (retrying EINTR and short writes) at off.
+ * 0, or -errno of the failing call (-EIO for a write of 0 bytes). */
+struct iovec;
+int store_pwritev_all(int fd, struct iovec *iov, int iovcnt, int64_t off);
 
 /* ---- commitlog.c ---- */
 int commitlog_open(store *st);
@@ -220,11 +226,14 @@ void commitlog_close(commitlog *cl, int unlink_doomed);
 /* Sizes of the record req would produce. */
 int commitlog_record_size(const store *st, const store_append_req *req,
                           uint32_t *size, uint32_t *aux_len);
-/* Writes req as a record at the current write position (rolling if needed),
- * under append_lock; fills pos and a pointer to the record bytes. */
+/* Writes req as a record at the current write position (rolling if needed)
+ * with one pwritev (memcpy into the mapping up to map_write_max bytes),
+ * under append_lock; fills pos and a pointer to the
+ * record's aux section as written (valid until the next append).  On error
+ * the write position is unchanged (bytes past it may have been written). */
 int commitlog_append(store *st, const store_append_req *req, uint32_t size,
                      uint32_t aux_len, int64_t queue_offset, int64_t store_ts,
-                     int64_t *pos, uint8_t **rec_out);
+                     int64_t *pos, const uint8_t **aux_out);
 /* Checks the bytes at p (avail bytes up to the segment end).  Returns
  * COMMITLOG_SCAN_*; for a record, *size is its total size. */
 int commitlog_check(const uint8_t *p, uint64_t avail, uint32_t *size);
@@ -242,11 +251,7 @@ void commitlog_segment_ref(commitlog_segment *seg);
 void commitlog_segment_unref(commitlog_segment *seg);
 /* Create the segment starting at start (append_lock or recovery). */
 int commitlog_segment_create(store *st, int64_t start);
-/* Start/stop the thread that populates pages ahead of the write position
- * so appends do not take page-allocating faults. */
-int commitlog_warm_start(store *st);
-void commitlog_warm_stop(store *st);
-/* msync CommitLog bytes up to pos; updates flushed_pos. */
+/* fdatasync CommitLog bytes up to pos; updates flushed_pos. */
 int commitlog_flush(store *st, int64_t pos);
 
 /* ---- consumequeue.c ---- */

@@ -1,6 +1,7 @@
 /*
  * test_commitlog.c - CommitLog records: MESSAGE and BATCH round trips across
- * segment rolls, exact segment fills, size limits, the patch hook, the lock.
+ * segment rolls, exact segment fills, size limits, the patch hook, the lock,
+ * and failed or short writes (which must not move the write position).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,9 @@
 #include <cmocka.h>
 
 #include "test_util.h"
+
+#include <signal.h>
+#include <sys/resource.h>
 
 typedef struct fixture {
     char dir[64];
@@ -135,6 +139,45 @@ static void test_batch_round_trip_gives_each_message_an_entry(void **state)
     assert_int_equal(pos[0], res.commitlog_pos);
 }
 
+/* A batch whose entries cross ConsumeQueue files (64 entries per file in
+ * the tests): dispatch fills each file's run, every entry right. */
+static void test_batch_entries_across_consumequeue_files(void **state)
+{
+    fixture *f = *state;
+    store_queue *q = store_queue_get(f->st, "t", 0, 1);
+    store_append_result r0;
+    for (int i = 0; i < 60; i++)
+        assert_int_equal(tu_append(f->st, q, 10, 1, NULL, &r0), 0);
+    enum { N = 150 };
+    int64_t tags[N];
+    for (int i = 0; i < N; i++)
+        tags[i] = (int64_t)(0x0102030405060708ull * (uint64_t)(i + 1));
+    uint8_t body[64] = {1};
+    store_append_req req;
+    memset(&req, 0, sizeof(req));
+    req.queue = q;
+    req.kind = STORE_KIND_BATCH;
+    req.count = N;
+    req.body = body;
+    req.body_len = sizeof(body);
+    req.tag_hashes = tags;
+    store_append_result res, res2;
+    assert_int_equal(store_append(f->st, &req, &res), 0);
+    req.tag_hashes = NULL;
+    assert_int_equal(store_append(f->st, &req, &res2), 0);
+    assert_int_equal(store_queue_max_offset(q), 60 + 2 * N);
+    store_cq_entry e[2 * N];
+    assert_int_equal(store_queue_read(q, 60, e, 2 * N), 2 * N);
+    for (int i = 0; i < 2 * N; i++) {
+        const store_append_result *rr = i < N ? &res : &res2;
+        assert_int_equal(e[i].commitlog_pos, rr->commitlog_pos);
+        assert_int_equal(e[i].size, rr->size);
+        assert_int_equal(e[i].batch_index, i % N);
+        assert_int_equal(e[i].tag_hash, i < N ? tags[i] : 0);
+        assert_int_equal(e[i].store_timestamp, rr->store_timestamp);
+    }
+}
+
 /* Size of a tu_append record with body n and no key. */
 static uint32_t record_size(const char *topic, uint32_t body)
 {
@@ -254,6 +297,106 @@ static void test_patch_runs_before_crc_and_sees_offset(void **state)
     assert_int_equal(store_read_record(f->st, r.commitlog_pos, &rec), 0);
     assert_int_equal((int64_t)buf_get_u64be(rec.body), 3);
     store_record_release(f->st, &rec);
+    /* the caller's buffer is never written */
+    for (size_t i = 0; i < sizeof(body); i++)
+        assert_int_equal(body[i], 0);
+
+    /* patch_len: only the head is copied and patched, the rest goes out
+     * as given, and the CRC covers the patched bytes */
+    uint8_t big[4000];
+    tu_fill(big, sizeof(big), 7);
+    uint8_t want_tail[sizeof(big) - 8];
+    memcpy(want_tail, big + 8, sizeof(want_tail));
+    req.body = big;
+    req.body_len = sizeof(big);
+    req.patch_len = 8;
+    assert_int_equal(store_append(f->st, &req, &r), 0);
+    assert_int_equal(calls, 2);
+    assert_int_equal(store_read_record(f->st, r.commitlog_pos, &rec), 0);
+    assert_int_equal((int64_t)buf_get_u64be(rec.body), 5);
+    assert_memory_equal(rec.body + 8, want_tail, sizeof(want_tail));
+    store_record_release(f->st, &rec);
+}
+
+/* A write that fails (here: the segment's fd swapped for a read-only one,
+ * so pwritev gets EBADF) returns an error and publishes nothing: write
+ * position, queue max offset and readable records stay as they were, and
+ * the next append lands where the failed one would have. */
+static void test_failed_write_does_not_advance_position(void **state)
+{
+    fixture *f = *state;
+    f->st->cl.map_write_max = 0; /* every record pwritev'd */
+    store_queue *q = store_queue_get(f->st, "t", 0, 1);
+    store_append_result r;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(tu_append(f->st, q, 100, (uint32_t)i, NULL, &r), 0);
+    int64_t end = store_commitlog_max_pos(f->st);
+    commitlog_segment *seg = f->st->cl.cur;
+    int saved = dup(seg->fd);
+    assert_true(saved >= 0);
+    int ro = open(seg->path, O_RDONLY | O_CLOEXEC);
+    assert_true(ro >= 0);
+    assert_true(dup2(ro, seg->fd) >= 0);
+    close(ro);
+
+    assert_int_equal(tu_append(f->st, q, 100, 99, "k", &r), STORE_EIO);
+    assert_non_null(strstr(store_errmsg(f->st), seg->path));
+    assert_int_equal(store_commitlog_max_pos(f->st), end);
+    assert_int_equal(store_queue_max_offset(q), 3);
+    store_record rec;
+    assert_int_equal(store_read_record(f->st, end, &rec), STORE_ENOENT);
+
+    assert_true(dup2(saved, seg->fd) >= 0);
+    close(saved);
+    assert_int_equal(tu_append(f->st, q, 100, 4, NULL, &r), 0);
+    assert_int_equal(r.commitlog_pos, end);
+    assert_int_equal(r.queue_offset, 3);
+    assert_int_equal(store_read_record(f->st, end, &rec), 0);
+    assert_int_equal(rec.flag, 4);
+    store_record_release(f->st, &rec);
+}
+
+/* A short write (RLIMIT_FSIZE just past the write position: pwritev writes
+ * 64 bytes, the retry gets EFBIG) is an error too, and the torn bytes it
+ * left are not exposed: the next append overwrites them, and a crash
+ * followed by recovery ends the log at the last whole record. */
+static void test_short_write_does_not_advance_position(void **state)
+{
+    fixture *f = *state;
+    f->st->cl.map_write_max = 0; /* every record pwritev'd */
+    store_queue *q = store_queue_get(f->st, "t", 0, 1);
+    store_append_result r;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(tu_append(f->st, q, 100, (uint32_t)i, NULL, &r), 0);
+    int64_t end = store_commitlog_max_pos(f->st);
+    commitlog_segment *seg = f->st->cl.cur;
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    lim = old;
+    lim.rlim_cur = (rlim_t)(end - seg->start) + 64;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    int rc = tu_append(f->st, q, 1000, 99, NULL, &r);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, prev);
+    assert_int_equal(rc, STORE_EIO);
+    assert_int_equal(store_commitlog_max_pos(f->st), end);
+    assert_int_equal(store_queue_max_offset(q), 3);
+    /* the 64 torn bytes are in the file, past the published end */
+    assert_int_equal(buf_get_u32be(seg->map + (end - seg->start) + 4),
+                     COMMITLOG_MAGIC);
+
+    store_crash_for_test(f->st);
+    f->st = tu_open(&f->cfg);
+    assert_int_equal(store_commitlog_max_pos(f->st), end);
+    q = store_queue_get(f->st, "t", 0, 0);
+    assert_int_equal(store_queue_max_offset(q), 3);
+    assert_int_equal(tu_append(f->st, q, 100, 4, NULL, &r), 0);
+    assert_int_equal(r.commitlog_pos, end);
+    store_record rec;
+    assert_int_equal(store_read_record(f->st, end, &rec), 0);
+    assert_int_equal(rec.flag, 4);
+    store_record_release(f->st, &rec);
 }
 
 static void test_bad_requests_and_positions_are_rejected(void **state)
@@ -332,6 +475,8 @@ int main(void)
             test_batch_round_trip_gives_each_message_an_entry, setup,
             teardown),
         cmocka_unit_test_setup_teardown(
+            test_batch_entries_across_consumequeue_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(
             test_record_exactly_filling_segment_then_next_segment, setup,
             teardown),
         cmocka_unit_test_setup_teardown(test_too_large_record_is_einval,
@@ -340,6 +485,10 @@ int main(void)
             test_patch_runs_before_crc_and_sees_offset, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_bad_requests_and_positions_are_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_failed_write_does_not_advance_position, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_short_write_does_not_advance_position, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_second_open_of_a_store_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(
