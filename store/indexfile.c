@@ -135,6 +135,10 @@ static indexfile *indexfile_map(store *st, int64_t name_ms, int create)
                    f->fd, 0);
     if (m == MAP_FAILED)
         goto fail;
+    /* Hash slots and entries are touched at random: no read-around on
+     * faults (with a large read_ahead_kb every first touch of a slot page
+     * zero-filled megabytes of the sparse file around it). */
+    (void)madvise(m, f->map_len, MADV_RANDOM);
     f->map = m;
     uint32_t slots = ix_get32(f, IX_SLOTS);
     if (create || slots == 0) {
