@@ -102,6 +102,7 @@ typedef struct commitlog {
                                       into the mapping, larger ones
                                       pwritev'd (COMMITLOG_MAP_WRITE_MAX;
                                       tests set 0: always pwritev) */
+    atomic_llong trimmed_ms;       /* last resident trim (flushers) */
 } commitlog;
 
 /* ---- ConsumeQueue ---- */
