@@ -325,6 +325,8 @@ static int produce_scan_batch(kreq *r, const kafka_batch_info *info,
                               produce_scan *ps)
 {
     memset(ps, 0, sizeof *ps);
+    if (info->records_with_key == 0 && info->records_with_headers == 0)
+        return 0; /* nothing to find (validation counted them) */
     ps->tag_hashes = wire_arena_calloc(&r->arena, (size_t)info->count + 1,
                                        sizeof *ps->tag_hashes);
     ps->cap_keys = (uint32_t)(info->count < MAX_INDEX_KEYS_PER_BATCH
@@ -402,6 +404,8 @@ static int batch_has_delay(const kafka_batch_info *info)
 {
     kafka_record_iter it;
     kafka_record kr;
+    if (info->records_with_headers == 0)
+        return 0; /* counted by kafka_batch_validate: no walk */
     kafka_record_iter_init(&it, info->records, info->records_len,
                            info->count);
     while (kafka_record_next(&it, &kr) == 1) {

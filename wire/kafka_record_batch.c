@@ -327,6 +327,8 @@ int kafka_batch_validate(const uint8_t *p, size_t len,
         ts = h.base_timestamp + rec.timestamp_delta;
         if (ts > max_ts)
             max_ts = ts;
+        info->records_with_key += !rec.key.is_null;
+        info->records_with_headers += rec.header_count > 0;
         n++;
     }
     if (rc < 0)

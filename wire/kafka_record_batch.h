@@ -106,6 +106,10 @@ typedef struct kafka_batch_info {
     int is_control;
     int timestamp_type;          /* 0 CreateTime, 1 LogAppendTime */
     int64_t max_record_timestamp; /* largest base + delta seen */
+    /* Seen while validating, so that callers looking for keys or headers
+     * can skip a batch (most batches) that has none without walking it. */
+    int32_t records_with_key;     /* records whose key is not null */
+    int32_t records_with_headers; /* records with headerCount > 0 */
     /* Uncompressed records section: points into the batch (codec none) or
      * into scratch->p (compressed; valid until scratch changes). */
     const uint8_t *records;

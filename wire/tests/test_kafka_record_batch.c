@@ -64,6 +64,9 @@ static void check_records(const kafka_batch_info *info)
     kafka_record rec;
     buf_view k, v;
 
+    /* validation's summary: keys on records 0 and 2, headers on 0 */
+    assert_int_equal(info->records_with_key, 2);
+    assert_int_equal(info->records_with_headers, 1);
     kafka_record_iter_init(&it, info->records, info->records_len,
                            info->count);
     assert_int_equal(kafka_record_next(&it, &rec), 1);
