@@ -472,6 +472,30 @@ void consumequeue_close_all(store *st)
 /* Dispatch and maintenance                                            */
 /* ------------------------------------------------------------------ */
 
+/* Runs of at least CQ_PWRITE_MIN entries are pwrite'd, shorter ones
+ * (single RocketMQ messages, small batches) stored through the mapping,
+ * where a system call would cost more than the page faults it saves. */
+#define CQ_PWRITE_MIN 128
+#define CQ_PWRITE_CHUNK 256
+
+/* n entries for batch indexes first.. of the record at pos into p. */
+static void cq_fill(uint8_t *p, int32_t n, int64_t pos, uint32_t size,
+                    int32_t first, const uint8_t *tag, int64_t store_ts)
+{
+    for (int32_t j = 0; j < n; j++, p += CQ_ENTRY_SIZE) {
+        buf_put_u64be(p, (uint64_t)pos);
+        buf_put_u32be(p + 8, size);
+        buf_put_u32be(p + 12, (uint32_t)(first + j));
+        if (tag) {
+            memcpy(p + 16, tag, 8); /* already big-endian */
+            tag += 8;
+        } else {
+            memset(p + 16, 0, 8);
+        }
+        buf_put_u64be(p + 24, (uint64_t)store_ts);
+    }
+}
+
 int consumequeue_dispatch(store *st, store_queue *q, int64_t queue_offset,
                           int32_t count, int64_t pos, uint32_t size,
                           const uint8_t *tags, uint32_t n_tags,
@@ -514,19 +538,43 @@ int consumequeue_dispatch(store *st, store_queue *q, int64_t queue_offset,
         }
         int64_t room = f->first + f->entries - off;
         int32_t run = count - i < room ? count - i : (int32_t)room;
-        uint8_t *p = f->map + (size_t)(off - f->first) * CQ_ENTRY_SIZE;
         const uint8_t *tag = n_tags ? tags + (size_t)i * 8 : NULL;
-        for (int32_t j = 0; j < run; j++, p += CQ_ENTRY_SIZE) {
-            buf_put_u64be(p, (uint64_t)pos);
-            buf_put_u32be(p + 8, size);
-            buf_put_u32be(p + 12, (uint32_t)(i + j));
-            if (tag) {
-                memcpy(p + 16, tag, 8); /* already big-endian */
-                tag += 8;
-            } else {
-                memset(p + 16, 0, 8);
+        if (run < CQ_PWRITE_MIN) {
+            uint8_t *p = f->map + (size_t)(off - f->first) * CQ_ENTRY_SIZE;
+            cq_fill(p, run, pos, size, i, tag, store_ts);
+        } else {
+            /* A long run (a Kafka batch): built in a buffer and pwrite'd,
+             * so that no page of the mapping is dirtied through it and the
+             * flush's write-back has no page-table entry to write-protect
+             * (msync of mapped-and-written ConsumeQueue pages cost TLB
+             * shootdowns, 7% of broker samples at 64 partitions). */
+            uint8_t buf[CQ_PWRITE_CHUNK * CQ_ENTRY_SIZE];
+            for (int32_t done = 0; done < run;) {
+                int32_t n = run - done < CQ_PWRITE_CHUNK ? run - done
+                                                         : CQ_PWRITE_CHUNK;
+                cq_fill(buf, n, pos, size, i + done, tag, store_ts);
+                if (tag)
+                    tag += (size_t)n * 8;
+                off_t at = (off_t)(off + done - f->first) * CQ_ENTRY_SIZE;
+                size_t len = (size_t)n * CQ_ENTRY_SIZE, put = 0;
+                while (put < len) {
+                    ssize_t w = pwrite(f->fd, buf + put, len - put,
+                                       at + (off_t)put);
+                    if (w < 0 && errno == EINTR)
+                        continue;
+                    if (w <= 0) {
+                        store_set_err(st, "consumequeue: pwrite %s: %s",
+                                      f->path,
+                                      w < 0 ? strerror(errno) : "no progress");
+                        rc = w < 0 && (errno == ENOSPC || errno == EDQUOT)
+                                 ? STORE_EFULL
+                                 : STORE_EIO;
+                        goto out;
+                    }
+                    put += (size_t)w;
+                }
+                done += n;
             }
-            buf_put_u64be(p + 24, (uint64_t)store_ts);
         }
         i += run;
     }
