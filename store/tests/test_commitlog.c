@@ -178,6 +178,55 @@ static void test_batch_entries_across_consumequeue_files(void **state)
     }
 }
 
+/* Long runs of a batch's ConsumeQueue entries (128 or more in one file)
+ * take the pwrite path, in chunks: with 1,000 entries per file a batch of
+ * 2,500 after 100 single messages writes runs of 900, 1,000 and 600, each
+ * several chunks with a partial last one.  Every entry must read back the
+ * same through the mapping, now and after a reopen. */
+static void test_long_batch_runs_are_pwritten_and_read_back(void **state)
+{
+    fixture *f = *state;
+    store_close(f->st);
+    f->cfg.cq_entries_per_file = 1000;
+    f->st = tu_open(&f->cfg);
+    store_queue *q = store_queue_get(f->st, "big", 0, 1);
+    store_append_result r0;
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(tu_append(f->st, q, 10, 1, NULL, &r0), 0);
+    enum { N = 2500 };
+    static int64_t tags[N];
+    for (int i = 0; i < N; i++)
+        tags[i] = (int64_t)(0x1111111111111111ull * (uint64_t)(i % 15 + 1)) ^
+                  i;
+    uint8_t body[64] = {2};
+    store_append_req req;
+    memset(&req, 0, sizeof(req));
+    req.queue = q;
+    req.kind = STORE_KIND_BATCH;
+    req.count = N;
+    req.body = body;
+    req.body_len = sizeof(body);
+    req.tag_hashes = tags;
+    store_append_result res;
+    assert_int_equal(store_append(f->st, &req, &res), 0);
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(store_queue_max_offset(q), 100 + N);
+        static store_cq_entry e[N];
+        assert_int_equal(store_queue_read(q, 100, e, N), N);
+        for (int i = 0; i < N; i++) {
+            assert_int_equal(e[i].commitlog_pos, res.commitlog_pos);
+            assert_int_equal(e[i].size, res.size);
+            assert_int_equal(e[i].batch_index, i);
+            assert_int_equal(e[i].tag_hash, tags[i]);
+            assert_int_equal(e[i].store_timestamp, res.store_timestamp);
+        }
+        store_close(f->st);
+        f->st = tu_open(&f->cfg);
+        q = store_queue_get(f->st, "big", 0, 0);
+        assert_non_null(q);
+    }
+}
+
 /* Size of a tu_append record with body n and no key. */
 static uint32_t record_size(const char *topic, uint32_t body)
 {
@@ -476,6 +525,9 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_batch_entries_across_consumequeue_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_long_batch_runs_are_pwritten_and_read_back, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(
             test_record_exactly_filling_segment_then_next_segment, setup,
             teardown),
